@@ -1,0 +1,98 @@
+/**
+ * The shared output options of every analysis command and the writer behind them:
+ * `--format html,pdf,png,json,csv --out <dir> --name <base> --paper A4|Letter`.
+ *
+ *   report ─┬─ html: renderHtml → <name>.html
+ *           ├─ pdf:  renderHtml → Chromium print → <name>.pdf
+ *           ├─ png:  renderHtml → Chromium screenshot (first page) → <name>.png
+ *           ├─ json: datasets + findings → <name>.json (a ResultBundle)
+ *           └─ csv:  each dataset → <name>.<kind>.csv
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { NetreportError } from "../errors.js";
+import { datasetToCsv } from "../dataset/csv.js";
+import { makeBundle, toJson } from "../dataset/json.js";
+import type { Report, PaperSize } from "../report/types.js";
+import type { CommandIo } from "./command.js";
+
+/** Output formats a command can write. */
+export const OutputFormat = { html: "html", pdf: "pdf", png: "png", json: "json", csv: "csv" } as const;
+export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
+
+/** Parsed shared output options. */
+export interface OutputOptions {
+  formats: OutputFormat[];
+  /** Output folder. Default `reports`. */
+  outDir: string;
+  /** Base file name without extension. */
+  name: string;
+  paper: PaperSize;
+}
+
+/** Reads the shared output options from a command's parsed options. */
+export function outputOptions(options: Record<string, unknown>, defaultName: string): OutputOptions {
+  const raw = options.format;
+  const list = (Array.isArray(raw) ? raw.join(",") : String(raw ?? "html")).split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const f of list) {
+    if (!Object.hasOwn(OutputFormat, f)) {
+      throw new NetreportError("EUSAGE", `unknown output format "${f}"`, { where: "--format", hint: "use html, pdf, png, json or csv" });
+    }
+  }
+  const paper = String(options.paper ?? "A4");
+  if (paper !== "A4" && paper !== "Letter") {
+    throw new NetreportError("EUSAGE", `unknown paper size "${paper}"`, { where: "--paper", hint: "use A4 or Letter" });
+  }
+  return {
+    formats: [...new Set(list)] as OutputFormat[],
+    outDir: String(options.out ?? "reports"),
+    name: String(options.name ?? defaultName),
+    paper,
+  };
+}
+
+/** Writes `report` in every requested format; returns the paths written, in order. */
+export async function writeOutputs(report: Report, opts: OutputOptions, io?: Pick<CommandIo, "stderr">): Promise<string[]> {
+  const dir = resolve(opts.outDir);
+  await mkdir(dir, { recursive: true }).catch((e: unknown) => {
+    throw new NetreportError("EOUTPUT", `cannot create output folder: ${(e as Error).message}`, { where: dir, cause: e });
+  });
+  const written: string[] = [];
+  const put = async (file: string, data: string | Uint8Array) => {
+    const path = join(dir, file);
+    try {
+      await writeFile(path, data);
+    } catch (e) {
+      throw new NetreportError("EOUTPUT", `cannot write: ${(e as Error).message}`, { where: path, cause: e });
+    }
+    written.push(path);
+    io?.stderr.write(`wrote ${path}\n`);
+  };
+  const needsHtml = opts.formats.some((f) => f === "html" || f === "pdf" || f === "png");
+  const { renderReport } = await import("../report/render.js");
+  const rendered = needsHtml ? await renderReport(report, { paper: opts.paper }) : undefined;
+  for (const format of opts.formats) {
+    switch (format) {
+      case "html":
+        await put(`${opts.name}.html`, rendered!.html);
+        break;
+      case "pdf":
+        await put(`${opts.name}.pdf`, await rendered!.pdf());
+        break;
+      case "png":
+        await put(`${opts.name}.png`, await rendered!.png());
+        break;
+      case "json":
+        await put(`${opts.name}.json`, toJson(makeBundle(report.datasets ?? [], report.findings ?? [])));
+        break;
+      case "csv":
+        for (const ds of report.datasets ?? []) await put(`${opts.name}.${ds.kind}.csv`, datasetToCsv(ds));
+        break;
+      default: {
+        const never: never = format;
+        throw new Error(`unhandled format ${String(never)}`);
+      }
+    }
+  }
+  return written;
+}
