@@ -14,6 +14,7 @@ import { NetreportError } from "../errors.js";
 import { datasetToCsv } from "../dataset/csv.js";
 import { makeBundle, toJson } from "../dataset/json.js";
 import type { Report, PaperSize } from "../report/types.js";
+import type { HtmlOptions } from "../report/html.js";
 import type { CommandIo } from "./command.js";
 
 /** Output formats a command can write. */
@@ -51,8 +52,16 @@ export function outputOptions(options: Record<string, unknown>, defaultName: str
   };
 }
 
-/** Writes `report` in every requested format; returns the paths written, in order. */
-export async function writeOutputs(report: Report, opts: OutputOptions, io?: Pick<CommandIo, "stderr">): Promise<string[]> {
+/**
+ * Writes `report` in every requested format; returns the paths written, in order.
+ * @param render template options for the HTML (a user templates folder).
+ */
+export async function writeOutputs(
+  report: Report,
+  opts: OutputOptions,
+  io?: Pick<CommandIo, "stderr">,
+  render: Omit<HtmlOptions, "paper"> = {},
+): Promise<string[]> {
   const dir = resolve(opts.outDir);
   await mkdir(dir, { recursive: true }).catch((e: unknown) => {
     throw new NetreportError("EOUTPUT", `cannot create output folder: ${(e as Error).message}`, { where: dir, cause: e });
@@ -70,7 +79,7 @@ export async function writeOutputs(report: Report, opts: OutputOptions, io?: Pic
   };
   const needsHtml = opts.formats.some((f) => f === "html" || f === "pdf" || f === "png");
   const { renderReport } = await import("../report/render.js");
-  const rendered = needsHtml ? await renderReport(report, { paper: opts.paper }) : undefined;
+  const rendered = needsHtml ? await renderReport(report, { ...render, paper: opts.paper }) : undefined;
   for (const format of opts.formats) {
     switch (format) {
       case "html":

@@ -1,0 +1,6 @@
+/** Every command of the CLI, in the order `netreport --help` lists them. */
+import type { CommandSpec } from "../command.js";
+import { renderCommand } from "./render.js";
+import { demoCommand } from "./demo.js";
+
+export const commands: CommandSpec[] = [demoCommand, renderCommand];

@@ -1,0 +1,34 @@
+/** `netreport render <report.json>`: renders a saved report description to HTML, PDF and PNG. */
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { NetreportError } from "../../errors.js";
+import { parseReport } from "../../report/validate.js";
+import { outputOptions, writeOutputs } from "../output.js";
+import type { CommandSpec } from "../command.js";
+
+export const renderCommand: CommandSpec = {
+  name: "render",
+  summary: "render a report description (report.json) to HTML, PDF, PNG",
+  description: [
+    "Render a report description (JSON: title, metadata, sections with datasets, charts, graphs,",
+    "findings) to a self-contained HTML file, a PDF and a PNG of its first page.",
+    "",
+    "Example:",
+    "  netreport render weekly.json --format html,pdf --out reports/",
+  ].join("\n"),
+  args: [{ name: "report", description: "report description file (JSON)", required: true }],
+  options: [{ flags: "--templates <dir>", description: "folder of templates that override the built-in ones" }],
+  outputs: { defaultFormats: ["html", "pdf"] },
+  async run([file], options, io) {
+    const path = String(file);
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (e) {
+      throw new NetreportError("EINPUT", `cannot read report description: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: path, cause: e });
+    }
+    const report = parseReport(text, path);
+    const out = outputOptions(options, basename(path).replace(/\.json$/i, ""));
+    await writeOutputs(report, out, io, typeof options.templates === "string" ? { templatesDir: options.templates } : {});
+  },
+};

@@ -1,0 +1,23 @@
+/**
+ * netreport's public API: analyses produce typed datasets and findings, renderers turn them into
+ * SVG/PNG fragments, the report pipeline into HTML/PDF/PNG, and the notebook helpers show them in
+ * Jupyter. Exports only.
+ */
+export * from "./errors.js";
+export * from "./dataset/index.js";
+export { VERSION } from "./version.js";
+
+export type * from "./report/types.js";
+export { renderHtml, type HtmlOptions, type HtmlReport } from "./report/html.js";
+export { renderReport, sharedPrinter, closeSharedPrinter, type RenderOptions, type RenderedReport } from "./report/render.js";
+export { openPrinter, findChromium, type Printer, type PrinterOptions, type PdfOptions, type ScreenshotOptions } from "./report/browser.js";
+export { parseReport, checkReport } from "./report/validate.js";
+export { markdownToHtml } from "./report/markdown.js";
+export { writeOutputs, outputOptions, type OutputOptions, type OutputFormat } from "./cli/output.js";
+
+export * from "./render/index.js";
+export * as notebook from "./notebook/display.js";
+
+export { readSockets } from "./analyses/sessions/index.js";
+export { sampleTraffic } from "./analyses/traffic/index.js";
+export { composeLocalReport } from "./report/compose/local.js";

@@ -1,0 +1,159 @@
+/**
+ * The Chromium printer: one headless browser, reused for every PDF and PNG of a batch.
+ *
+ * Each report page is opened with JavaScript disabled and request interception on: every request
+ * that is not a data: URL is aborted (and counted), so a report can neither run code nor reach the
+ * network while it is printed.
+ */
+import { access, constants } from "node:fs/promises";
+import { NetreportError } from "../errors.js";
+import type { PaperSize } from "./types.js";
+import type { HtmlReport } from "./html.js";
+import type { Browser, Page } from "puppeteer";
+
+/** Where Chromium is looked for, after `NETREPORT_CHROMIUM` and `PUPPETEER_EXECUTABLE_PATH`. */
+export const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
+
+/** Flags for a quiet, offline, root-safe headless Chromium. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-default-apps",
+  "--disable-extensions",
+  "--disable-domain-reliability",
+  "--disable-features=NetworkPrediction,Translate,OptimizationHints,MediaRouter",
+  "--no-first-run",
+  "--no-default-browser-check",
+  "--font-render-hinting=none",
+];
+
+/** Finds a Chromium executable or throws ECHROMIUM_MISSING saying how to get one. */
+export async function findChromium(): Promise<string> {
+  const explicit = process.env.NETREPORT_CHROMIUM ?? process.env.PUPPETEER_EXECUTABLE_PATH;
+  const candidates = explicit ? [explicit] : CHROMIUM_CANDIDATES;
+  for (const path of candidates) {
+    try {
+      await access(path, constants.X_OK);
+      return path;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new NetreportError("ECHROMIUM_MISSING", "no Chromium executable found for PDF/PNG output", {
+    where: candidates.join(", "),
+    hint: "install it (Debian: apt-get install chromium) or set NETREPORT_CHROMIUM to its path; HTML output works without it",
+  });
+}
+
+/** PDF options. */
+export interface PdfOptions {
+  /** Default "A4". */
+  paper?: PaperSize;
+  /** Print page header and footer (title, date, page numbers). Default true. */
+  headerFooter?: boolean;
+}
+
+/** Screenshot options. */
+export interface ScreenshotOptions {
+  /** CSS pixel width of the viewport. Default 900. */
+  width?: number;
+  /** Device scale factor. Default 2. */
+  scale?: number;
+  /** Whole page instead of the first screen. Default false. */
+  fullPage?: boolean;
+}
+
+/** A running Chromium that prints reports. Close it when the batch is done. */
+export interface Printer {
+  pdf(report: HtmlReport, opts?: PdfOptions): Promise<Buffer>;
+  screenshot(html: string, opts?: ScreenshotOptions): Promise<Buffer>;
+  /** Requests aborted so far because they were not data: URLs. */
+  readonly blockedRequests: number;
+  close(): Promise<void>;
+}
+
+/** Options of {@link openPrinter}. */
+export interface PrinterOptions {
+  /** Chromium to run. Default: {@link findChromium}. */
+  executablePath?: string;
+  /** Per-page time limit in ms. Default 60000. */
+  timeoutMs?: number;
+}
+
+/** Starts one headless Chromium for a batch of reports. */
+export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
+  const executablePath = opts.executablePath ?? (await findChromium());
+  const timeout = opts.timeoutMs ?? 60_000;
+  const { default: puppeteer } = await import("puppeteer");
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout });
+  } catch (e) {
+    throw new NetreportError("ECHROMIUM", `Chromium did not start: ${(e as Error).message.split("\n")[0]}`, {
+      where: executablePath,
+      cause: e,
+    });
+  }
+  let blocked = 0;
+
+  async function withPage<T>(html: string, what: string, use: (page: Page) => Promise<T>): Promise<T> {
+    const page = await browser.newPage();
+    try {
+      page.setDefaultTimeout(timeout);
+      await page.setJavaScriptEnabled(false);
+      await page.setRequestInterception(true);
+      page.on("request", (req) => {
+        if (req.isInterceptResolutionHandled()) return;
+        if (req.url().startsWith("data:")) void req.continue();
+        else {
+          blocked++;
+          void req.abort("blockedbyclient");
+        }
+      });
+      await page.setContent(html, { waitUntil: "load", timeout });
+      return await use(page);
+    } catch (e) {
+      if (e instanceof NetreportError) throw e;
+      throw new NetreportError("ECHROMIUM", `Chromium failed to ${what}: ${(e as Error).message.split("\n")[0]}`, { cause: e });
+    } finally {
+      await page.close().catch(() => undefined);
+    }
+  }
+
+  return {
+    get blockedRequests() {
+      return blocked;
+    },
+    pdf(report, o = {}) {
+      return withPage(report.html, "print the PDF", async (page) => {
+        const headerFooter = o.headerFooter ?? true;
+        const pdf = await page.pdf({
+          format: o.paper ?? "A4",
+          printBackground: true,
+          displayHeaderFooter: headerFooter,
+          headerTemplate: headerFooter ? report.headerTemplate : "<span></span>",
+          footerTemplate: headerFooter ? report.footerTemplate : "<span></span>",
+          margin: { top: "18mm", bottom: "18mm", left: "14mm", right: "14mm" },
+          outline: true,
+          tagged: true,
+          timeout,
+        });
+        return Buffer.from(pdf);
+      });
+    },
+    screenshot(html, o = {}) {
+      return withPage(html, "take a screenshot", async (page) => {
+        await page.setViewport({ width: o.width ?? 900, height: Math.round((o.width ?? 900) * 1.414), deviceScaleFactor: o.scale ?? 2 });
+        const png = await page.screenshot({ type: "png", fullPage: o.fullPage ?? false });
+        return Buffer.from(png);
+      });
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Report → one self-contained HTML file.
+ *
+ *   1. words and formats for the report's language and time zone
+ *   2. each section → its view (charts and graphs → inline SVG; see sections.ts)
+ *   3. layout.hbs with partials and report.css inlined → HTML
+ *
+ * The page carries a Content-Security-Policy that forbids scripts and every fetch except data:
+ * images, so even opened in a browser a hostile string cannot run or call home.
+ */
+import { escapeHtml } from "./markdown.js";
+import { loadTemplates, runTemplate, BUILTIN_TEMPLATES } from "./templates.js";
+import { sectionViews } from "./sections.js";
+import { wordsFor } from "./i18n.js";
+import { formatCell } from "../render/format.js";
+import { VERSION } from "../version.js";
+import type { PaperSize, Report } from "./types.js";
+
+/** Options of {@link renderHtml}. */
+export interface HtmlOptions {
+  /** Paper size the layout is set for. Default "A4". */
+  paper?: PaperSize;
+  /** A folder of templates that override the built-in ones (same file names). */
+  templatesDir?: string;
+}
+
+/** A rendered report: the HTML page and the PDF header/footer templates that go with it. */
+export interface HtmlReport {
+  html: string;
+  headerTemplate: string;
+  footerTemplate: string;
+}
+
+/** Renders a report to one self-contained HTML page. */
+export async function renderHtml(report: Report, opts: HtmlOptions = {}): Promise<HtmlReport> {
+  // 1. language, words, time
+  const lang = report.lang ?? "en";
+  const words = wordsFor(lang);
+  const timeZone = report.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const generatedIso = report.generatedAt ?? new Date().toISOString();
+  const generatedAt = formatCell(generatedIso, "timestamp", { locale: lang, timeZone });
+  // 2. sections
+  const templates = await loadTemplates(opts.templatesDir ?? BUILTIN_TEMPLATES);
+  const sections = await sectionViews(report.sections, { locale: lang, timeZone, words });
+  // 3. layout
+  const tool = `netreport ${VERSION}`;
+  const context = {
+    lang,
+    words,
+    tool,
+    paper: opts.paper ?? "A4",
+    title: report.title,
+    subtitle: report.subtitle ?? null,
+    scope: report.scope ?? null,
+    author: report.author ?? null,
+    generatedAt,
+    metadata: Object.entries(report.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    toc: sections.filter((s) => s.title).map((s) => ({ id: s.id, number: s.number, title: s.title })),
+    sections,
+    attributions: report.attributions ?? [],
+    css: templates.css,
+  };
+  const pageOf = escapeHtml(words.pageOf)
+    .replace("{page}", '<span class="pageNumber"></span>')
+    .replace("{total}", '<span class="totalPages"></span>');
+  return {
+    html: runTemplate(templates.layout, context, "layout.hbs"),
+    headerTemplate: runTemplate(templates.header, { ...context, sections: [] }, "pdf-header.hbs"),
+    footerTemplate: runTemplate(templates.footer, { ...context, sections: [], pageOf }, "pdf-footer.hbs"),
+  };
+}

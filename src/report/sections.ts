@@ -1,0 +1,159 @@
+/**
+ * Section → view: turns each report section into what its Handlebars partial shows. Charts and
+ * graphs are rendered to SVG here (Vega-Lite, Graphviz), tables formatted by column type. A
+ * section that fails to render becomes an error box naming the section, so one bad chart does
+ * not cost the rest of the report.
+ */
+import { isNetreportError } from "../errors.js";
+import { sortFindings, type Finding } from "../dataset/finding.js";
+import type { AnyDataset, Cell, Column } from "../dataset/types.js";
+import { formatCell } from "../render/format.js";
+import { renderVegaLite } from "../render/vega.js";
+import { renderDot } from "../render/graphviz.js";
+import { markdownToHtml } from "./markdown.js";
+import { sanitizeSvg } from "./sanitize.js";
+import { fill, type Words } from "./i18n.js";
+import type { Figure, Section } from "./types.js";
+
+/** Formatting context shared by every section of one report. */
+export interface ViewContext {
+  locale: string;
+  timeZone: string;
+  words: Words;
+}
+
+/** What every section partial receives. */
+export interface SectionView {
+  kind: Section["kind"];
+  partial: string;
+  id: string;
+  /** "1", "2", … for titled sections. */
+  number: string | null;
+  title: string | null;
+  pageBreakBefore: boolean;
+  /** Set when rendering failed: the message shown instead of the content. */
+  error: string | null;
+  [k: string]: unknown;
+}
+
+const NUMERIC = new Set(["integer", "number", "bytes", "duration", "percent", "port"]);
+
+function tableView(ds: AnyDataset, keys: string[] | undefined, limit: number | undefined, ctx: ViewContext) {
+  const byKey = new Map(ds.columns.map((c) => [c.key as string, c] as const));
+  const cols: Column<Record<string, Cell>>[] = keys
+    ? keys.map((k) => {
+        const c = byKey.get(k);
+        if (!c) throw new Error(`dataset "${ds.kind}" has no column "${k}"`);
+        return c;
+      })
+    : ds.columns;
+  const shown = limit === undefined ? ds.rows : ds.rows.slice(0, limit);
+  const opts = { locale: ctx.locale, timeZone: ctx.timeZone };
+  return {
+    columns: cols.map((c) => ({
+      label: c.label,
+      unit: c.type === "number" && c.unit ? c.unit : null,
+      numeric: NUMERIC.has(c.type),
+      description: c.description ?? null,
+    })),
+    rows: (shown as Record<string, Cell>[]).map((row) =>
+      cols.map((c) => {
+        const v = row[c.key] ?? null;
+        return {
+          text: formatCell(v, c.type, { ...opts, ...(c.unit ? { unit: c.unit } : {}) }),
+          numeric: NUMERIC.has(c.type),
+          severity: c.type === "severity" && typeof v === "string" ? v : null,
+        };
+      }),
+    ),
+    empty: ds.rows.length === 0,
+    truncated: shown.length < ds.rows.length ? fill(ctx.words.rowsShown, { shown: shown.length, total: ds.rows.length }) : null,
+    warnings: ds.warnings,
+  };
+}
+
+function figureView(f: Figure, ctx: ViewContext) {
+  const type = f.type ?? (typeof f.value === "number" && !Number.isInteger(f.value) ? "number" : "integer");
+  const text =
+    typeof f.value === "number" ? formatCell(f.value, type, { locale: ctx.locale, timeZone: ctx.timeZone, ...(f.unit ? { unit: f.unit } : {}) }) : (f.value ?? "—");
+  return { label: f.label, text, tone: f.tone ?? "neutral", note: f.note ?? null };
+}
+
+function findingView(f: Finding, ctx: ViewContext) {
+  const w = ctx.words;
+  return {
+    severity: f.severity,
+    severityLabel: w[f.severity],
+    title: f.title,
+    summary: f.summary,
+    rule: f.rule,
+    recommendation: f.recommendation ?? null,
+    evidence: f.evidence.map((e) => ({
+      description: e.description,
+      facts: [
+        ...(e.packets?.length ? [{ label: w.packets, value: e.packets.slice(0, 20).join(", ") + (e.packets.length > 20 ? ` … (+${e.packets.length - 20})` : "") }] : []),
+        ...(e.addresses?.length ? [{ label: w.addresses, value: e.addresses.join(", ") }] : []),
+        ...(e.ports?.length ? [{ label: w.ports, value: e.ports.join(", ") }] : []),
+        ...(e.timestamps?.length
+          ? [{ label: w.times, value: e.timestamps.slice(0, 5).map((t) => formatCell(t, "timestamp", { locale: ctx.locale, timeZone: ctx.timeZone })).join(", ") }]
+          : []),
+        ...Object.entries(e.data ?? {}).map(([label, v]) => ({ label, value: v === null ? "—" : String(v) })),
+      ],
+    })),
+  };
+}
+
+async function contentOf(section: Section, ctx: ViewContext): Promise<Record<string, unknown>> {
+  switch (section.kind) {
+    case "prose":
+      return { html: markdownToHtml(section.markdown) };
+    case "figures":
+      return { figures: section.figures.map((f) => figureView(f, ctx)) };
+    case "table":
+      return { caption: section.caption ?? null, ...tableView(section.dataset, section.columns, section.limit, ctx) };
+    case "chart": {
+      const values = section.dataset?.rows;
+      const svg = await renderVegaLite(section.spec, { ...(values ? { values } : {}), locale: ctx.locale });
+      return { svg: sanitizeSvg(svg), caption: section.caption ?? null };
+    }
+    case "graph":
+      return { svg: sanitizeSvg(await renderDot(section.dot, section.engine ?? "dot")), caption: section.caption ?? null };
+    case "findings": {
+      const findings = sortFindings(section.findings).map((f) => findingView(f, ctx));
+      return { findings, emptyText: section.emptyText ?? ctx.words.noFindings };
+    }
+    default: {
+      const never: never = section;
+      throw new Error(`unknown section kind ${JSON.stringify((never as { kind: unknown }).kind)}`);
+    }
+  }
+}
+
+/** Renders every section to its view, in order; charts and graphs render concurrently. */
+export async function sectionViews(sections: readonly Section[], ctx: ViewContext): Promise<SectionView[]> {
+  let n = 0;
+  const used = new Set<string>();
+  return Promise.all(
+    sections.map(async (section, i) => {
+      const number = section.title ? String(++n) : null;
+      let id = section.id ?? `s${i + 1}`;
+      while (used.has(id)) id += "-";
+      used.add(id);
+      const base = {
+        kind: section.kind,
+        partial: `section-${section.kind}`,
+        id,
+        number,
+        title: section.title ?? null,
+        pageBreakBefore: section.pageBreakBefore ?? false,
+        error: null as string | null,
+      };
+      try {
+        return { ...base, ...(await contentOf(section, ctx)) };
+      } catch (e) {
+        const message = isNetreportError(e) ? e.toLine() : (e as Error).message;
+        return { ...base, error: `section ${i + 1} (${section.kind}${section.title ? `, "${section.title}"` : ""}) could not be rendered: ${message}` };
+      }
+    }),
+  );
+}
