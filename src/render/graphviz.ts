@@ -1,0 +1,95 @@
+/**
+ * DOT → SVG with Graphviz compiled to WebAssembly (@hpcc-js/wasm): no `dot` process is run.
+ *
+ * The wasm module is loaded once per process, on first use, and reused.
+ */
+import { NetreportError } from "../errors.js";
+import { GRAPH_FONT } from "./theme.js";
+
+/** Graphviz layout engines. */
+export type GraphvizEngine = "dot" | "neato" | "fdp" | "sfdp" | "circo" | "twopi";
+
+const ENGINES: readonly GraphvizEngine[] = ["dot", "neato", "fdp", "sfdp", "circo", "twopi"];
+
+/** The part of @hpcc-js/wasm's Graphviz we use (its bundled typings point at a missing package). */
+interface GraphvizInstance {
+  layout(dot: string, format: string, engine: string): string;
+  version(): string;
+}
+
+let graphviz: Promise<GraphvizInstance> | undefined;
+
+/** The shared Graphviz instance, loaded on first call. */
+export function loadGraphviz(): Promise<GraphvizInstance> {
+  graphviz ??= (async () => {
+    const mod = (await import("@hpcc-js/wasm/graphviz")) as unknown as { Graphviz: { load(): Promise<GraphvizInstance> } };
+    return mod.Graphviz.load();
+  })().catch((e: unknown) => {
+    graphviz = undefined;
+    throw new NetreportError("EGRAPH", `cannot load Graphviz (@hpcc-js/wasm): ${(e as Error).message}`, { cause: e });
+  });
+  return graphviz;
+}
+
+/**
+ * Where the graph body of `dot` opens: the first `{` outside comments and strings, or -1.
+ * Skips `//` and `#` line comments, block comments, quoted strings and `<…>` HTML strings.
+ */
+export function bodyStart(dot: string): number {
+  for (let i = 0; i < dot.length; i++) {
+    const c = dot[i];
+    if (c === "{") return i;
+    if (c === '"') {
+      for (i++; i < dot.length && dot[i] !== '"'; i++) if (dot[i] === "\\") i++;
+    } else if (c === "<") {
+      let depth = 1;
+      for (i++; i < dot.length && depth > 0; i++) depth += dot[i] === "<" ? 1 : dot[i] === ">" ? -1 : 0;
+      i--;
+    } else if (c === "/" && dot[i + 1] === "*") {
+      const end = dot.indexOf("*/", i + 2);
+      i = end < 0 ? dot.length : end + 1;
+    } else if ((c === "/" && dot[i + 1] === "/") || c === "#") {
+      const end = dot.indexOf("\n", i);
+      i = end < 0 ? dot.length : end;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Adds `fontname` defaults for graph, nodes and edges right after the opening `{`, so CJK
+ * labels get a CJK font; the source's own `node [fontname=…]` statements come later and win.
+ */
+export function withFontDefaults(dot: string, font = GRAPH_FONT): string {
+  const at = bodyStart(dot);
+  if (at < 0) return dot;
+  const f = JSON.stringify(font);
+  return `${dot.slice(0, at + 1)} graph [fontname=${f}]; node [fontname=${f}]; edge [fontname=${f}];${dot.slice(at + 1)}`;
+}
+
+/**
+ * Lays out `dot` with `engine` (default `"dot"`) and returns the SVG document as a string.
+ * Font names default to {@link GRAPH_FONT}. Throws NetreportError `EGRAPH` with Graphviz's
+ * message when the source does not parse or the layout fails.
+ */
+export async function renderDot(dot: string, engine: GraphvizEngine = "dot"): Promise<string> {
+  if (!ENGINES.includes(engine)) {
+    throw new NetreportError("EGRAPH", `unknown Graphviz engine ${JSON.stringify(engine)}`, { hint: `use one of ${ENGINES.join(", ")}` });
+  }
+  const gv = await loadGraphviz();
+  let svg: string;
+  try {
+    svg = gv.layout(withFontDefaults(dot), "svg", engine);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new NetreportError("EGRAPH", `Graphviz (${engine}) failed: ${msg}`, {
+      where: `DOT source, ${dot.length} chars: ${JSON.stringify(dot.slice(0, 60))}…`,
+      hint: "build DOT with toDot() so every id and label is quoted and escaped",
+      cause: e,
+    });
+  }
+  if (!svg.includes("<svg")) {
+    throw new NetreportError("EGRAPH", `Graphviz (${engine}) produced no SVG`, { hint: "check the DOT source for an empty graph" });
+  }
+  return svg;
+}
