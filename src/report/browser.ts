@@ -3,9 +3,12 @@
  *
  * Each report page is opened with JavaScript disabled and request interception on: every request
  * that is not a data: URL is aborted (and counted), so a report can neither run code nor reach the
- * network while it is printed.
+ * network while it is printed. Some fetches bypass interception (Chromium issues `<link
+ * rel=prefetch>` from the browser process), so the browser is also given a proxy that is a black
+ * hole of our own on loopback: whatever escapes interception ends there, counted, and goes nowhere.
  */
 import { access, constants } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
 import { NetreportError } from "../errors.js";
 import type { PaperSize } from "./types.js";
 import type { HtmlReport } from "./html.js";
@@ -71,7 +74,7 @@ export interface ScreenshotOptions {
 export interface Printer {
   pdf(report: HtmlReport, opts?: PdfOptions): Promise<Buffer>;
   screenshot(html: string, opts?: ScreenshotOptions): Promise<Buffer>;
-  /** Requests aborted so far because they were not data: URLs. */
+  /** Requests aborted so far because they were not data: URLs (both layers). */
   readonly blockedRequests: number;
   close(): Promise<void>;
 }
@@ -89,16 +92,19 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
   const executablePath = opts.executablePath ?? (await findChromium());
   const timeout = opts.timeoutMs ?? 60_000;
   const { default: puppeteer } = await import("puppeteer");
+  let blocked = 0;
+  const hole = await blackHole(() => blocked++);
   let browser: Browser;
   try {
-    browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout });
+    const proxy = [`--proxy-server=http://127.0.0.1:${hole.port}`, "--proxy-bypass-list=<-loopback>"];
+    browser = await puppeteer.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, ...proxy], timeout });
   } catch (e) {
+    hole.server.close();
     throw new NetreportError("ECHROMIUM", `Chromium did not start: ${(e as Error).message.split("\n")[0]}`, {
       where: executablePath,
       cause: e,
     });
   }
-  let blocked = 0;
 
   async function withPage<T>(html: string, what: string, use: (page: Page) => Promise<T>): Promise<T> {
     const page = await browser.newPage();
@@ -154,6 +160,23 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
     },
     async close() {
       await browser.close().catch(() => undefined);
+      hole.server.close();
     },
   };
+}
+
+/** A loopback listener that counts and drops every connection: the printer's only "proxy". */
+async function blackHole(onConnection: () => void): Promise<{ server: Server; port: number }> {
+  const server = createServer((socket) => {
+    onConnection();
+    socket.on("error", () => undefined);
+    socket.destroy();
+  });
+  server.unref();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  return { server, port: typeof address === "object" && address ? address.port : 0 };
 }

@@ -1,0 +1,36 @@
+/** Reads PDFs the way a person would: text per page (pdftotext) and page count (pdfinfo). */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** True when poppler-utils is installed. */
+export function hasPoppler(): boolean {
+  try {
+    execFileSync("pdftotext", ["-v"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function asFile(pdf: Buffer): string {
+  const path = join(mkdtempSync(join(tmpdir(), "nr-pdf-")), "x.pdf");
+  writeFileSync(path, pdf);
+  return path;
+}
+
+/**
+ * The text of each page (pdftotext -layout, so a table row or a heading stays on one line), runs of
+ * spaces folded to one so assertions read like sentences.
+ */
+export function pdfPages(pdf: Buffer): string[] {
+  const text = execFileSync("pdftotext", ["-layout", asFile(pdf), "-"], { encoding: "utf8", maxBuffer: 64 << 20 });
+  return text.split("\f").slice(0, -1).map((p) => p.replace(/[ \t]+/g, " "));
+}
+
+/** Page count from pdfinfo. */
+export function pdfPageCount(pdf: Buffer): number {
+  const info = execFileSync("pdfinfo", [asFile(pdf)], { encoding: "utf8" });
+  return Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
+}

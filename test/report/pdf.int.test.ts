@@ -1,0 +1,119 @@
+/**
+ * The report pipeline against real Chromium and poppler: what a reader sees in the PDF.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { makeDataset, provenance, type Column } from "../../src/dataset/index.js";
+import { renderReport, closeSharedPrinter } from "../../src/report/render.js";
+import { openPrinter, type Printer } from "../../src/report/browser.js";
+import type { Report } from "../../src/report/types.js";
+import { hasPoppler, pdfPageCount, pdfPages } from "../helpers/pdf.js";
+
+const ready = existsSync("/usr/bin/chromium") && hasPoppler();
+if (!ready) console.warn("SKIPPED report PDF tests: needs /usr/bin/chromium and poppler-utils (run .ci/setup)");
+
+interface HostRow { n: number; host: string; name: string; bytes: number }
+const columns: Column<HostRow>[] = [
+  { key: "n", label: "No.", type: "integer" },
+  { key: "host", label: "Host address", type: "ip" },
+  { key: "name", label: "主机名称", type: "text" },
+  { key: "bytes", label: "Traffic", type: "bytes" },
+];
+const hosts = (count: number) =>
+  makeDataset({
+    kind: "hosts",
+    schemaVersion: 1,
+    title: "Hosts",
+    columns,
+    rows: Array.from({ length: count }, (_, i) => ({ n: i + 1, host: `198.18.${i >> 8}.${i & 255}`, name: `服务器-${i + 1}`, bytes: i * 1000 })),
+    provenance: provenance("test", {}),
+  });
+
+function report(rows: number): Report {
+  return {
+    title: "网络暴露评估 Exposure review",
+    scope: "198.18.0.0/15 lab segment",
+    generatedAt: "2026-11-23T08:00:00Z",
+    timeZone: "UTC",
+    sections: [
+      { kind: "prose", title: "执行摘要 Summary", markdown: "本周共扫描 **3** 台主机。" },
+      { kind: "figures", title: "Key figures", figures: [{ label: "Open ports", value: 12, tone: "bad" }] },
+      { kind: "table", title: "All hosts", dataset: hosts(rows) },
+    ],
+  };
+}
+
+describe.skipIf(!ready)("PDF output", () => {
+  afterAll(closeSharedPrinter);
+
+  it("shows title, section headings, CJK text and page numbers", async () => {
+    const pdf = await (await renderReport(report(10))).pdf();
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    const pages = pdfPages(pdf);
+    const all = pages.join("\n");
+    expect(all).toContain("网络暴露评估 Exposure review");
+    expect(all).toContain("198.18.0.0/15 lab segment");
+    expect(all).toMatch(/1\s+执行摘要 Summary/);
+    expect(all).toMatch(/2\s+Key figures/);
+    expect(all).toMatch(/3\s+All hosts/);
+    expect(all).toContain("本周共扫描 3 台主机。");
+    expect(all).toContain("服务器-10");
+    pages.forEach((text, i) => expect(text).toContain(`Page ${i + 1} of ${pages.length}`));
+  });
+
+  it("breaks a long table across pages with the header row repeated and no row lost", async () => {
+    const short = await (await renderReport(report(20))).pdf();
+    const long = await (await renderReport(report(1500))).pdf();
+    const pages = pdfPages(long);
+    // every data row is there exactly once
+    const all = pages.join("\n");
+    for (const n of [1, 2, 750, 1499, 1500]) expect(all.match(new RegExp(`服务器-${n}\\b`, "g"))).toHaveLength(1);
+    // pages after the first table page repeat the header
+    const tablePages = pages.filter((p) => /服务器-\d+/.test(p));
+    expect(tablePages.length).toBeGreaterThan(20);
+    for (const p of tablePages) expect(p).toMatch(/No\.\s+Host address\s+主机名称\s+Traffic/);
+    // page count: a full table page holds a fixed number of rows; the extra pages are the extra rows over that
+    const rowsPerPage = (tablePages[2]!.match(/服务器-\d+/g) ?? []).length;
+    expect(rowsPerPage).toBeGreaterThan(25);
+    const expected = pdfPageCount(short) + Math.ceil((1500 - 20) / rowsPerPage);
+    expect(Math.abs(pdfPageCount(long) - expected)).toBeLessThanOrEqual(1);
+  });
+
+  it("prints Letter as well as A4", async () => {
+    const r = await renderReport(report(5), { paper: "Letter" });
+    const pdf = await r.pdf();
+    const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString("latin1"));
+    expect(box && [Math.round(Number(box[1])), Math.round(Number(box[2]))]).toEqual([612, 792]);
+    const a4 = await (await renderReport(report(5))).pdf();
+    const boxA4 = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(a4.toString("latin1"));
+    expect(Math.abs(Number(boxA4![1]) - 595.28)).toBeLessThan(1);
+    expect(Math.abs(Number(boxA4![2]) - 841.89)).toBeLessThan(1);
+  });
+
+  it("renders the report's own words in Chinese for lang zh-CN", async () => {
+    const pdf = await (await renderReport({ ...report(3), lang: "zh-CN" })).pdf();
+    const pages = pdfPages(pdf);
+    expect(pages[0]).toContain("目录");
+    expect(pages[0]).toContain(`第 1 页，共 ${pages.length} 页`);
+  });
+});
+
+describe.skipIf(!ready)("PNG output", () => {
+  let printer: Printer;
+  beforeAll(async () => {
+    printer = await openPrinter();
+  });
+  afterAll(() => printer.close());
+
+  it("screenshots the report page at the requested width and scale", async () => {
+    const sharp = (await import("sharp")).default;
+    const r = await renderReport(report(5), { printer });
+    const png = await r.png({ width: 800, scale: 1 });
+    const meta = await sharp(png).metadata();
+    expect(meta.format).toBe("png");
+    expect(meta.width).toBe(800);
+    const stats = await sharp(png).stats();
+    // not blank: the cover band and text make dark pixels
+    expect(Math.min(...stats.channels.map((c) => c.min))).toBeLessThan(100);
+  });
+});
