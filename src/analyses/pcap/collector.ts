@@ -1,0 +1,58 @@
+/**
+ * The analysis pipeline's plug-in shape: every summary and detector is a collector that sees
+ * decoded packets (and the application messages found in them) as they stream past, keeps only
+ * aggregates, and at the end returns datasets and findings.
+ */
+import type { AnyDataset, Provenance } from "../../dataset/types.js";
+import type { Finding } from "../../dataset/finding.js";
+import type { RawPacket } from "./read/packet.js";
+import type { Decoded } from "./decode/frame.js";
+import type { DnsMessage } from "./decode/dns.js";
+import type { HttpRequest } from "./decode/app.js";
+import type { AddressTable } from "./decode/address.js";
+import type { PcapThresholds } from "./thresholds.js";
+
+/** Where a packet came from, for evidence. */
+export interface PacketRef {
+  /** Capture file (base name). */
+  file: string;
+  /** 1-based frame number in that file. */
+  packet: number;
+  /** Capture time, µs since the epoch. */
+  tsUs: number;
+}
+
+/** What every collector can read while collecting and finishing. */
+export interface CollectContext {
+  addrs: AddressTable;
+  thresholds: PcapThresholds;
+  /** Base name of the file being read. */
+  file: string;
+  /** Provenance for datasets made in `finish`. */
+  provenance: Provenance;
+  /** Partial-result notes every dataset carries (read errors, interruptions). */
+  warnings: string[];
+}
+
+/** A streaming summary or detector. */
+export interface Collector {
+  /** Every frame (IP or not). */
+  packet?(pkt: RawPacket, d: Decoded, ctx: CollectContext): void;
+  dns?(msg: DnsMessage, pkt: RawPacket, d: Decoded, ctx: CollectContext): void;
+  http?(req: HttpRequest, pkt: RawPacket, d: Decoded, ctx: CollectContext): void;
+  /** One IRC line on the IRC port. */
+  irc?(line: string, pkt: RawPacket, d: Decoded, ctx: CollectContext): void;
+  /** Results once every file has been read. */
+  finish(ctx: CollectContext): { datasets?: AnyDataset[]; findings?: Finding[] };
+}
+
+/** ISO 8601 text of a µs timestamp. */
+export function isoUs(tsUs: number): string {
+  const d = new Date(Math.floor(tsUs / 1000));
+  return Number.isNaN(d.getTime()) ? new Date(0).toISOString() : d.toISOString();
+}
+
+/** A reference to the current packet. */
+export function refOf(pkt: RawPacket, ctx: CollectContext): PacketRef {
+  return { file: ctx.file, packet: pkt.index, tsUs: pkt.tsUs };
+}

@@ -1,0 +1,80 @@
+/**
+ * TTL anomalies and decoy scans: one sender's packets leave with the same initial TTL (64 for
+ * Linux/macOS, 128 for Windows, 255 for network gear, 32 for some old stacks) and travel the same
+ * path, so the TTLs seen from one source address cluster within a few hops. A source whose TTLs
+ * fall in two initial-TTL families, or spread more than `ttlSpread`, is likely several senders
+ * behind one address: spoofed decoys (nmap -D), a NAT, or crafted packets.
+ */
+import type { Finding } from "../../../dataset/finding.js";
+import { isoUs, type Collector } from "../collector.js";
+import type { Decoded } from "../decode/frame.js";
+
+/** The initial TTL a received TTL most likely started from. */
+export function ttlFamily(ttl: number): number {
+  return ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+}
+
+/**
+ * Packets whose TTL is set by protocol rule, not by the sender's stack: IGMP, OSPF, PIM (TTL 1),
+ * VRRP and IPv6 neighbour discovery (255), and anything multicast or broadcast.
+ */
+function fixedTtl(d: Decoded): boolean {
+  if (d.proto === 2 || d.proto === 89 || d.proto === 103 || d.proto === 112) return true;
+  if (d.proto === 58 && d.icmpType >= 133 && d.icmpType <= 137) return true;
+  if (d.ipVersion === 4 && (d.dst >>> 28 === 14 || d.dst === 0xffffffff)) return true;
+  return false;
+}
+
+interface Seen {
+  mask: Uint32Array;
+  /** ttl, packet, tsUs triples of the first packet with each TTL (up to 32 TTLs). */
+  samples: number[];
+  packets: number;
+  file: string;
+}
+
+/** Detects sources with inconsistent TTLs. */
+export function ttlAnomalies(): Collector {
+  const bySrc = new Map<number, Seen>();
+  return {
+    packet(pkt, d, ctx) {
+      if (d.ipVersion === 0 || fixedTtl(d)) return;
+      let s = bySrc.get(d.src);
+      if (!s) bySrc.set(d.src, (s = { mask: new Uint32Array(8), samples: [], packets: 0, file: ctx.file }));
+      s.packets++;
+      const word = d.ttl >> 5;
+      const bit = 1 << (d.ttl & 31);
+      if (s.mask[word]! & bit) return;
+      s.mask[word]! |= bit;
+      if (s.samples.length < 96) s.samples.push(d.ttl, pkt.index, pkt.tsUs);
+    },
+    finish(ctx) {
+      const findings: Finding[] = [];
+      for (const [src, s] of bySrc) {
+        const ttls: number[] = [];
+        for (let i = 0; i < s.samples.length; i += 3) ttls.push(s.samples[i]!);
+        if (ttls.length < 2) continue;
+        const families = [...new Set(ttls.map(ttlFamily))].sort((a, b) => a - b);
+        const spread = Math.max(...ttls) - Math.min(...ttls);
+        if (families.length < 2 && spread <= ctx.thresholds.ttlSpread) continue;
+        const ip = ctx.addrs.text(src);
+        const sorted = [...ttls].sort((a, b) => a - b);
+        findings.push({
+          rule: "pcap.ttl-anomaly",
+          severity: families.length > 1 ? "medium" : "low",
+          title: `Inconsistent TTLs from ${ip}`,
+          summary: `Packets from ${ip} arrived with ${ttls.length} different TTLs (${sorted.join(", ")}; spread ${spread}, initial-TTL families ${families.join("/")}). One host sends with one initial TTL, so this address likely hides several senders: spoofed decoys of a scan, a NAT, or crafted packets.`,
+          evidence: Array.from({ length: ttls.length }, (_, k) => ({
+            description: `first packet with TTL ${s.samples[k * 3]} (family ${ttlFamily(s.samples[k * 3]!)})`,
+            packets: [s.samples[k * 3 + 1]!],
+            timestamps: [isoUs(s.samples[k * 3 + 2]!)],
+            addresses: [ip],
+            data: { file: s.file, ttl: s.samples[k * 3]! },
+          })).slice(0, 16),
+          recommendation: "Compare with the host's real TTL (e.g. from a handshake it completed) and treat the outliers as spoofed.",
+        });
+      }
+      return { findings };
+    },
+  };
+}

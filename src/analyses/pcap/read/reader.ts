@@ -1,0 +1,204 @@
+/**
+ * Streaming capture reader: file (plain or gzip) → large chunks → format parser → packets.
+ *
+ *   1. open the file; gzip is told by its magic 1f 8b and inflated as a stream
+ *   2. read chunks of `chunkBytes` into one working buffer; the parser decodes records in place
+ *      (frames are handed on as offsets into that buffer, never copied)
+ *   3. the unparsed tail of a chunk moves to the buffer's start; the buffer grows only when one
+ *      record is larger than it (bounded by MAX_RECORD_BYTES), so memory stays flat
+ *   4. at the end, leftover bytes mean the capture was cut inside a record: EPCAP_TRUNCATED
+ *
+ * Errors are thrown after every earlier packet has reached the sink, so callers keep them.
+ */
+import { open, stat, type FileHandle } from "node:fs/promises";
+import { createReadStream, type ReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { NetreportError } from "../../../errors.js";
+import { captureError, MAX_RECORD_BYTES, type FormatParser } from "./format.js";
+import { isPcapMagic, pcapParser } from "./pcap.js";
+import { PCAPNG_SHB, pcapngParser } from "./pcapng.js";
+import type { PacketSink } from "./packet.js";
+
+/** Options of {@link readCapture}. */
+export interface ReadOptions {
+  /** Bytes read per chunk. Default 4 MiB. */
+  chunkBytes?: number;
+  /** Stops reading between chunks (throws EINTERRUPTED after the packets already read). */
+  signal?: AbortSignal;
+  /** Called after each chunk with the compressed bytes read so far and the file size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/** What {@link readCapture} read. */
+export interface ReadSummary {
+  /** Packets delivered. */
+  packets: number;
+  /** Uncompressed bytes of the capture stream. */
+  streamBytes: number;
+  /** Format description, e.g. `"pcapng (1 section, linktypes 1)"`. */
+  format: string;
+  /** True when the file was gzip-compressed. */
+  gzip: boolean;
+}
+
+/** Pulls bytes into `buf[off, off + len)`; resolves 0 at end of stream. */
+type Pull = (buf: Buffer, off: number, len: number) => Promise<number>;
+
+interface Source {
+  pull: Pull;
+  close(): Promise<void>;
+  /** Compressed bytes consumed so far. */
+  position(): number;
+}
+
+async function openSource(file: string): Promise<{ source: Source; gzip: boolean; size: number }> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, "r");
+  } catch (e) {
+    throw new NetreportError("EINPUT", `cannot open capture: ${(e as Error).message}`, { where: file, cause: e });
+  }
+  const size = (await fh.stat()).size;
+  const head = Buffer.alloc(2);
+  const { bytesRead } = await fh.read(head, 0, 2, 0);
+  if (bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    await fh.close();
+    return { source: gunzipSource(file), gzip: true, size };
+  }
+  let pos = 0;
+  return {
+    gzip: false,
+    size,
+    source: {
+      pull: async (buf, off, len) => {
+        const { bytesRead: n } = await fh.read(buf, off, len, pos);
+        pos += n;
+        return n;
+      },
+      close: () => fh.close(),
+      position: () => pos,
+    },
+  };
+}
+
+function gunzipSource(file: string): Source {
+  const raw: ReadStream = createReadStream(file, { highWaterMark: 1 << 20 });
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  raw.pipe(gunzip);
+  const it = gunzip[Symbol.asyncIterator]();
+  let pending: Buffer | null = null;
+  let pendingPos = 0;
+  return {
+    async pull(buf, off, len) {
+      let written = 0;
+      while (written < len) {
+        if (!pending || pendingPos >= pending.length) {
+          if (written > 0) break;
+          let r;
+          try {
+            r = await it.next();
+          } catch (e) {
+            throw new NetreportError("EPCAP_TRUNCATED", `gzip stream is damaged: ${(e as Error).message}`, {
+              where: `${file} (compressed byte ${raw.bytesRead})`,
+              hint: "packets before this point were analysed; the rest of the file was skipped",
+              cause: e,
+            });
+          }
+          if (r.done) break;
+          pending = r.value as Buffer;
+          pendingPos = 0;
+        }
+        const n = Math.min(len - written, pending.length - pendingPos);
+        pending.copy(buf, off + written, pendingPos, pendingPos + n);
+        pendingPos += n;
+        written += n;
+      }
+      return written;
+    },
+    async close() {
+      raw.destroy();
+      gunzip.destroy();
+    },
+    position: () => raw.bytesRead,
+  };
+}
+
+/**
+ * Reads a pcap or pcapng file (optionally gzip-compressed) and calls `sink` for every frame.
+ * @throws NetreportError EPCAP_MAGIC, EPCAP_TRUNCATED, EPCAP_RECORD (after the packets before the
+ * fault reached the sink), EINPUT when the file cannot be opened, EINTERRUPTED on abort.
+ */
+export async function readCapture(file: string, sink: PacketSink, options: ReadOptions = {}): Promise<ReadSummary> {
+  const chunk = Math.max(64 * 1024, options.chunkBytes ?? 4 * 1024 * 1024);
+  const { source, gzip, size } = await openSource(file);
+  let buf = Buffer.allocUnsafe(chunk);
+  let start = 0;
+  let end = 0;
+  let streamOffset = 0;
+  let parser: FormatParser | null = null;
+  try {
+    for (;;) {
+      if (options.signal?.aborted) {
+        throw new NetreportError("EINTERRUPTED", `reading stopped after ${parser?.packets ?? 0} packets`, { where: `${file} @ byte ${streamOffset}` });
+      }
+      // 3. Move the unparsed tail to the front, growing the buffer for an oversized record.
+      const want = Math.max(parser?.need ?? 24, 4);
+      if (start > 0) {
+        buf.copy(buf, 0, start, end);
+        end -= start;
+        start = 0;
+      }
+      if (want > buf.length && want <= MAX_RECORD_BYTES + 32) {
+        const bigger = Buffer.allocUnsafe(Math.max(want, buf.length * 2));
+        buf.copy(bigger, 0, 0, end);
+        buf = bigger;
+      }
+      // 2. Read the next chunk.
+      const n = await source.pull(buf, end, buf.length - end);
+      end += n;
+      options.onProgress?.(source.position(), size);
+      if (!parser) {
+        if (end < 4) {
+          if (n === 0) throw captureError("EPCAP_TRUNCATED", `file is ${end} bytes long, too short for any capture header`, file, 0, 0);
+          continue;
+        }
+        const magic = buf.readUInt32BE(0);
+        if (isPcapMagic(magic)) parser = pcapParser(file, sink);
+        else if (magic === PCAPNG_SHB) parser = pcapngParser(file, sink);
+        else {
+          throw captureError("EPCAP_MAGIC", `not a pcap or pcapng capture (magic 0x${magic.toString(16).padStart(8, "0")})`, file, 0, 0, "give a .pcap, .pcapng or gzip-compressed capture file");
+        }
+      }
+      const consumed = parser.parse(buf, start, end, streamOffset);
+      streamOffset += consumed - start;
+      start = consumed;
+      if (n === 0) {
+        // 4. End of stream: anything unparsed is a cut record.
+        if (start < end) {
+          const inHeader = parser.packets === 0 && streamOffset === 0;
+          throw captureError(
+            "EPCAP_TRUNCATED",
+            inHeader
+              ? `capture ends inside the file header (${end - start} bytes)`
+              : `capture ends inside record ${parser.packets + 1}: ${end - start} of ${parser.need} bytes present`,
+            file,
+            parser.packets + 1,
+            streamOffset,
+          );
+        }
+        return { packets: parser.packets, streamBytes: streamOffset, format: parser.description, gzip };
+      }
+    }
+  } finally {
+    await source.close();
+  }
+}
+
+/** Size of a file in bytes (for progress bars), or 0 when it cannot be read. */
+export async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * One analysis run over a stream of frames, from any source (files, live capture):
+ *
+ *   frame ─▶ 1. decodeFrame (link → IP → TCP/UDP/ICMP)
+ *         ─▶ 2. every collector's packet()
+ *         ─▶ 3. application messages: DNS (UDP/53, TCP/53 reassembled), HTTP request line,
+ *               IRC lines on the IRC port ─▶ collectors' dns()/http()/irc()
+ *   finish ─▶ 4. datasets + findings from every collector, plus the captures dataset
+ */
+import { makeDataset, provenance } from "../../dataset/create.js";
+import { sortFindings, type Finding } from "../../dataset/finding.js";
+import type { AnyDataset, Dataset } from "../../dataset/types.js";
+import type { NetreportError } from "../../errors.js";
+import { newAddressTable } from "./decode/address.js";
+import { decodeFrame, newDecoded, TcpFlag } from "./decode/frame.js";
+import { parseDns } from "./decode/dns.js";
+import { newDnsTcpReassembler } from "./decode/dnsStream.js";
+import { ircLines, parseHttpRequest } from "./decode/app.js";
+import { isSupportedLinkType } from "./decode/link.js";
+import { isoUs, type CollectContext, type Collector } from "./collector.js";
+import { DEFAULT_THRESHOLDS, type PcapThresholds } from "./thresholds.js";
+import { conversations } from "./summarise/conversations.js";
+import { endpoints, type EndpointLocator } from "./summarise/endpoints.js";
+import { traffic } from "./summarise/traffic.js";
+import { dnsSummary } from "./summarise/dns.js";
+import { httpRequests } from "./summarise/http.js";
+import { loicDownload } from "./detect/loic.js";
+import { ircHivemind } from "./detect/irc.js";
+import { ddos } from "./detect/ddos.js";
+import { ttlAnomalies } from "./detect/ttl.js";
+import { dnsFlux } from "./detect/flux.js";
+import { isnPredictability } from "./detect/isn.js";
+import type { RawPacket } from "./read/packet.js";
+
+/** Options shared by file and live analysis. */
+export interface PcapAnalysisOptions {
+  /** Detector thresholds; unset ones take {@link DEFAULT_THRESHOLDS}. */
+  thresholds?: Partial<PcapThresholds>;
+  /** GeoIP/ASN lookup for endpoints (e.g. `openEnricher(...)` from src/enrich). Default none. */
+  locator?: EndpointLocator | null;
+  /** Rows listed at most in the conversations and endpoints tables. Default 1000. */
+  rowLimit?: number;
+}
+
+/** One capture source as read. */
+export interface CaptureRow {
+  source: string;
+  format: string;
+  packets: number;
+  bytes: number;
+  firstPacket: string | null;
+  lastPacket: string | null;
+  cutPackets: number;
+  nonIpPackets: number;
+  /** "complete", or the error that stopped reading. */
+  status: string;
+}
+
+export type CapturesDataset = Dataset<"pcapCaptures", CaptureRow>;
+
+/** Headline numbers of a run. */
+export interface PcapTotals {
+  packets: number;
+  /** Frame bytes on the wire. */
+  bytes: number;
+  ipPackets: number;
+  /** Frames cut by the snap length (decoded as far as they go). */
+  cutPackets: number;
+  /** Frames whose IP/TCP/UDP headers themselves were cut. */
+  headerCutPackets: number;
+  fragments: number;
+  dnsMessages: number;
+  httpRequests: number;
+  /** µs since the epoch, or null without packets. */
+  firstUs: number | null;
+  lastUs: number | null;
+}
+
+/** What an analysis returns. */
+export interface PcapResult {
+  /** pcapCaptures, pcapConversations, pcapEndpoints, pcapTimeline, pcapPorts, pcapDns, pcapHttp. */
+  datasets: AnyDataset[];
+  /** Most urgent first. */
+  findings: Finding[];
+  /** Partial-result notes (also on every dataset). */
+  warnings: string[];
+  /** Errors that stopped reading a source; packets before each were analysed. */
+  errors: NetreportError[];
+  totals: PcapTotals;
+  thresholds: PcapThresholds;
+}
+
+/** A running analysis: feed frames per source, then finish. */
+export interface PcapSession {
+  /** Starts a new source (file or interface); packets are numbered from 1 per source. */
+  beginSource(name: string): void;
+  /** Feeds one frame of the current source. */
+  feed(pkt: RawPacket): void;
+  /** Ends the current source, with its format and the error that stopped it, if any. */
+  endSource(format: string, error?: NetreportError | null, extraWarnings?: string[]): void;
+  /** Adds a partial-result note. */
+  warn(text: string): void;
+  /** Results. Call once. */
+  finish(parameters?: unknown): PcapResult;
+}
+
+/** Starts an analysis. */
+export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSession {
+  const startedAt = new Date();
+  const thresholds: PcapThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const addrs = newAddressTable();
+  const ctx: CollectContext = { addrs, thresholds, file: "", provenance: provenance("pcap", {}, startedAt), warnings: [] };
+  const limit = options.rowLimit ?? 1000;
+  const collectors: Collector[] = [
+    conversations(limit), endpoints(options.locator ?? null, limit), traffic(), dnsSummary(), httpRequests(),
+    loicDownload(), ircHivemind(), ddos(), ttlAnomalies(), dnsFlux(), isnPredictability(),
+  ];
+  const onPacket = collectors.filter((c) => c.packet).map((c) => c.packet!.bind(c));
+  const onDns = collectors.filter((c) => c.dns).map((c) => c.dns!.bind(c));
+  const onHttp = collectors.filter((c) => c.http).map((c) => c.http!.bind(c));
+  const onIrc = collectors.filter((c) => c.irc).map((c) => c.irc!.bind(c));
+  const d = newDecoded();
+  let dnsTcp = newDnsTcpReassembler();
+  const totals: PcapTotals = { packets: 0, bytes: 0, ipPackets: 0, cutPackets: 0, headerCutPackets: 0, fragments: 0, dnsMessages: 0, httpRequests: 0, firstUs: null, lastUs: null };
+  const captures: CaptureRow[] = [];
+  const errors: NetreportError[] = [];
+  const unsupported = new Map<number, number>();
+  let cur: CaptureRow | null = null;
+  let curFirst = Infinity;
+  let curLast = -Infinity;
+
+  return {
+    beginSource(name) {
+      ctx.file = name;
+      cur = { source: name, format: "", packets: 0, bytes: 0, firstPacket: null, lastPacket: null, cutPackets: 0, nonIpPackets: 0, status: "complete" };
+      curFirst = Infinity;
+      curLast = -Infinity;
+      dnsTcp = newDnsTcpReassembler();
+    },
+    feed(pkt) {
+      const c = cur!;
+      c.packets++;
+      c.bytes += pkt.origLen;
+      if (pkt.tsUs < curFirst) curFirst = pkt.tsUs;
+      if (pkt.tsUs > curLast) curLast = pkt.tsUs;
+      // 1. Decode.
+      decodeFrame(pkt, addrs, d);
+      if (d.cut) c.cutPackets++;
+      if (d.headerCut) totals.headerCutPackets++;
+      if (d.ipVersion === 0) {
+        c.nonIpPackets++;
+        if (!isSupportedLinkType(pkt.linkType)) unsupported.set(pkt.linkType, (unsupported.get(pkt.linkType) ?? 0) + 1);
+      } else {
+        totals.ipPackets++;
+        if (d.fragment) totals.fragments++;
+      }
+      // 2. Every collector sees every frame.
+      for (let i = 0; i < onPacket.length; i++) onPacket[i]!(pkt, d, ctx);
+      if (d.sport < 0) return;
+      // 3. Application messages.
+      const len = d.payloadLength;
+      if (d.proto === 17) {
+        if ((d.sport === 53 || d.dport === 53) && len >= 12) {
+          const m = parseDns(pkt.buf, d.payloadOffset, len);
+          if (m) {
+            totals.dnsMessages++;
+            for (const f of onDns) f(m, pkt, d, ctx);
+          }
+        }
+        return;
+      }
+      if (d.proto !== 6) return;
+      if (d.sport === 53 || d.dport === 53) {
+        const key = `${d.src}:${d.sport}>${d.dst}:${d.dport}`;
+        const msgs = dnsTcp.push(key, d.seq, (d.tcpFlags & TcpFlag.syn) !== 0, pkt.buf, d.payloadOffset, len);
+        for (const m of msgs) {
+          totals.dnsMessages++;
+          for (const f of onDns) f(m, pkt, d, ctx);
+        }
+        return;
+      }
+      if (len === 0) return;
+      const req = parseHttpRequest(pkt.buf, d.payloadOffset, len);
+      if (req) {
+        totals.httpRequests++;
+        for (const f of onHttp) f(req, pkt, d, ctx);
+      }
+      if (d.sport === thresholds.ircPort || d.dport === thresholds.ircPort) {
+        for (const line of ircLines(pkt.buf, d.payloadOffset, len)) for (const f of onIrc) f(line, pkt, d, ctx);
+      }
+    },
+    endSource(format, error, extraWarnings) {
+      const c = cur!;
+      c.format = format;
+      if (c.packets) {
+        c.firstPacket = isoUs(curFirst);
+        c.lastPacket = isoUs(curLast);
+        totals.firstUs = Math.min(totals.firstUs ?? Infinity, curFirst);
+        totals.lastUs = Math.max(totals.lastUs ?? -Infinity, curLast);
+      }
+      totals.packets += c.packets;
+      totals.bytes += c.bytes;
+      totals.cutPackets += c.cutPackets;
+      if (error) {
+        errors.push(error);
+        c.status = error.toLine();
+        ctx.warnings.push(`${c.source}: analysis is partial, reading stopped after ${c.packets} packets: ${error.toLine()}`);
+      }
+      if (dnsTcp.pending()) ctx.warnings.push(`${c.source}: ${dnsTcp.pending()} DNS-over-TCP message(s) were incomplete at the end`);
+      for (const w of extraWarnings ?? []) ctx.warnings.push(`${c.source}: ${w}`);
+      captures.push(c);
+      cur = null;
+    },
+    warn(text) {
+      ctx.warnings.push(text);
+    },
+    finish(parameters) {
+      if (totals.cutPackets) ctx.warnings.push(`${totals.cutPackets} frames were cut by the snap length and decoded only as far as they go`);
+      for (const [lt, n] of unsupported) ctx.warnings.push(`${n} frames of link type ${lt} are not decoded (unsupported link type)`);
+      ctx.provenance = provenance("pcap", parameters ?? { thresholds }, startedAt);
+      const datasets: AnyDataset[] = [];
+      const capturesDs: CapturesDataset = makeDataset({
+        kind: "pcapCaptures",
+        schemaVersion: 1,
+        title: "Captures read",
+        columns: [
+          { key: "source", label: "Source", type: "text" },
+          { key: "format", label: "Format", type: "text" },
+          { key: "packets", label: "Packets", type: "integer" },
+          { key: "bytes", label: "Bytes", type: "bytes" },
+          { key: "firstPacket", label: "First packet", type: "timestamp" },
+          { key: "lastPacket", label: "Last packet", type: "timestamp" },
+          { key: "cutPackets", label: "Cut frames", type: "integer", description: "frames shorter than on the wire (snap length)" },
+          { key: "nonIpPackets", label: "Non-IP frames", type: "integer" },
+          { key: "status", label: "Status", type: "text" },
+        ],
+        rows: captures,
+        provenance: ctx.provenance,
+        warnings: [...ctx.warnings],
+      });
+      datasets.push(capturesDs);
+      const findings: Finding[] = [];
+      for (const c of collectors) {
+        const r = c.finish(ctx);
+        if (r.datasets) datasets.push(...r.datasets);
+        if (r.findings) findings.push(...r.findings);
+      }
+      return { datasets, findings: sortFindings(findings), warnings: [...ctx.warnings], errors, totals, thresholds };
+    },
+  };
+}

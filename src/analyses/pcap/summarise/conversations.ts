@@ -1,0 +1,124 @@
+/**
+ * Conversations: one row per (address A, address B, protocol, port A, port B), both directions
+ * together. A is the side that sent the first packet seen. Keyed by nested maps of numbers
+ * (low address → high address → protocol·ports) so the per-packet path builds no strings.
+ */
+import { makeDataset } from "../../../dataset/create.js";
+import type { Dataset } from "../../../dataset/types.js";
+import { isoUs, type Collector } from "../collector.js";
+
+/** One conversation. */
+export interface ConversationRow {
+  src: string;
+  dst: string;
+  protocol: string;
+  srcPort: number | null;
+  dstPort: number | null;
+  packets: number;
+  bytes: number;
+  packetsSrcToDst: number;
+  packetsDstToSrc: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** ms */
+  duration: number;
+}
+
+/** The conversations dataset. */
+export type ConversationsDataset = Dataset<"pcapConversations", ConversationRow>;
+
+interface Conv {
+  a: number;
+  b: number;
+  proto: number;
+  pa: number;
+  pb: number;
+  packets: number;
+  bytes: number;
+  ab: number;
+  first: number;
+  last: number;
+}
+
+/** Protocol name of an IP protocol number. */
+export function protoName(p: number): string {
+  return p === 6 ? "TCP" : p === 17 ? "UDP" : p === 1 ? "ICMP" : p === 58 ? "ICMPv6" : p === 47 ? "GRE" : p === 50 ? "ESP" : p === 132 ? "SCTP" : `IP/${p}`;
+}
+
+/** Collects conversations; lists the `limit` largest by bytes (default 1000). */
+export function conversations(limit = 1000): Collector & { count(): number } {
+  const byLow = new Map<number, Map<number, Map<number, Conv>>>();
+  let total = 0;
+  return {
+    count: () => total,
+    packet(pkt, d) {
+      if (d.ipVersion === 0) return;
+      const hasPorts = d.sport >= 0;
+      const sp = hasPorts ? d.sport : 0;
+      const dp = hasPorts ? d.dport : 0;
+      const forward = d.src < d.dst || (d.src === d.dst && sp <= dp);
+      const lo = forward ? d.src : d.dst;
+      const hi = forward ? d.dst : d.src;
+      const key = d.proto * 4294967296 + (forward ? sp * 65536 + dp : dp * 65536 + sp);
+      let m1 = byLow.get(lo);
+      if (!m1) byLow.set(lo, (m1 = new Map()));
+      let m2 = m1.get(hi);
+      if (!m2) m1.set(hi, (m2 = new Map()));
+      let c = m2.get(key);
+      if (!c) {
+        c = { a: d.src, b: d.dst, proto: d.proto, pa: hasPorts ? sp : -1, pb: hasPorts ? dp : -1, packets: 0, bytes: 0, ab: 0, first: pkt.tsUs, last: pkt.tsUs };
+        m2.set(key, c);
+        total++;
+      }
+      c.packets++;
+      c.bytes += pkt.origLen;
+      if (d.src === c.a && (d.sport === c.pa || !hasPorts)) c.ab++;
+      if (pkt.tsUs > c.last) c.last = pkt.tsUs;
+      if (pkt.tsUs < c.first) c.first = pkt.tsUs;
+    },
+    finish(ctx) {
+      const all: Conv[] = [];
+      for (const m1 of byLow.values()) for (const m2 of m1.values()) for (const c of m2.values()) all.push(c);
+      all.sort((x, y) => y.bytes - x.bytes || y.packets - x.packets);
+      const warnings = [...ctx.warnings];
+      if (all.length > limit) warnings.push(`${all.length - limit} smaller conversations are not listed (${all.length} in all)`);
+      const rows: ConversationRow[] = all.slice(0, limit).map((c) => ({
+        src: ctx.addrs.text(c.a),
+        dst: ctx.addrs.text(c.b),
+        protocol: protoName(c.proto),
+        srcPort: c.pa >= 0 ? c.pa : null,
+        dstPort: c.pb >= 0 ? c.pb : null,
+        packets: c.packets,
+        bytes: c.bytes,
+        packetsSrcToDst: c.ab,
+        packetsDstToSrc: c.packets - c.ab,
+        firstSeen: isoUs(c.first),
+        lastSeen: isoUs(c.last),
+        duration: (c.last - c.first) / 1000,
+      }));
+      const ds: ConversationsDataset = makeDataset({
+        kind: "pcapConversations",
+        schemaVersion: 1,
+        title: "Conversations",
+        columns: [
+          { key: "src", label: "Source", type: "ip", description: "the side that sent the first packet seen" },
+          { key: "srcPort", label: "Src port", type: "port" },
+          { key: "dst", label: "Destination", type: "ip" },
+          { key: "dstPort", label: "Dst port", type: "port" },
+          { key: "protocol", label: "Protocol", type: "text" },
+          { key: "packets", label: "Packets", type: "integer" },
+          { key: "bytes", label: "Bytes", type: "bytes", description: "frame bytes on the wire, both directions" },
+          { key: "packetsSrcToDst", label: "Pkts →", type: "integer" },
+          { key: "packetsDstToSrc", label: "Pkts ←", type: "integer" },
+          { key: "firstSeen", label: "First seen", type: "timestamp" },
+          { key: "lastSeen", label: "Last seen", type: "timestamp" },
+          { key: "duration", label: "Duration", type: "duration" },
+        ],
+        rows,
+        provenance: ctx.provenance,
+        warnings,
+      });
+      return { datasets: [ds] };
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Endpoints: one row per address with traffic sent and received, located through an optional
+ * GeoIP/ASN lookup (the shared enricher, passed in so this module opens no databases itself).
+ */
+import { makeDataset } from "../../../dataset/create.js";
+import type { Dataset } from "../../../dataset/types.js";
+import { isoUs, type Collector } from "../collector.js";
+
+/** What endpoints need of an IP lookup (the shape of `src/enrich`'s `IpInfo`, all fields optional). */
+export interface EndpointInfo {
+  scope?: string;
+  scopeLabel?: string;
+  country?: { code: string; name: string } | null;
+  city?: string | null;
+  lat?: number | null;
+  lon?: number | null;
+  asn?: number | null;
+  asOrg?: string | null;
+}
+
+/** Looks addresses up; `src/enrich`'s `Enricher` fits. */
+export interface EndpointLocator {
+  lookup(ip: string): EndpointInfo | null | undefined;
+}
+
+/** One endpoint. */
+export interface EndpointRow {
+  ip: string;
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  firstSeen: string;
+  lastSeen: string;
+  scope: string | null;
+  country: string | null;
+  countryCode: string | null;
+  city: string | null;
+  lat: number | null;
+  lon: number | null;
+  asn: number | null;
+  asOrg: string | null;
+}
+
+/** The endpoints dataset. */
+export type EndpointsDataset = Dataset<"pcapEndpoints", EndpointRow>;
+
+interface Ep {
+  ps: number;
+  pr: number;
+  bs: number;
+  br: number;
+  first: number;
+  last: number;
+}
+
+/** Collects endpoints; lists the `limit` busiest by bytes (default 1000). */
+export function endpoints(locator: EndpointLocator | null, limit = 1000): Collector {
+  const eps = new Map<number, Ep>();
+  const touch = (id: number, ts: number) => {
+    let e = eps.get(id);
+    if (!e) eps.set(id, (e = { ps: 0, pr: 0, bs: 0, br: 0, first: ts, last: ts }));
+    if (ts > e.last) e.last = ts;
+    if (ts < e.first) e.first = ts;
+    return e;
+  };
+  return {
+    packet(pkt, d) {
+      if (d.ipVersion === 0) return;
+      const s = touch(d.src, pkt.tsUs);
+      s.ps++;
+      s.bs += pkt.origLen;
+      const r = touch(d.dst, pkt.tsUs);
+      r.pr++;
+      r.br += pkt.origLen;
+    },
+    finish(ctx) {
+      const all = [...eps.entries()].sort((x, y) => y[1].bs + y[1].br - (x[1].bs + x[1].br));
+      const warnings = [...ctx.warnings];
+      if (all.length > limit) warnings.push(`${all.length - limit} quieter endpoints are not listed (${all.length} in all)`);
+      let lookupFailed = 0;
+      const rows: EndpointRow[] = all.slice(0, limit).map(([id, e]) => {
+        const ip = ctx.addrs.text(id);
+        let info: EndpointInfo | null | undefined = null;
+        try {
+          info = locator?.lookup(ip);
+        } catch {
+          lookupFailed++;
+        }
+        return {
+          ip,
+          packetsSent: e.ps,
+          packetsReceived: e.pr,
+          bytesSent: e.bs,
+          bytesReceived: e.br,
+          firstSeen: isoUs(e.first),
+          lastSeen: isoUs(e.last),
+          scope: info?.scopeLabel ?? info?.scope ?? null,
+          country: info?.country?.name ?? null,
+          countryCode: info?.country?.code ?? null,
+          city: info?.city ?? null,
+          lat: info?.lat ?? null,
+          lon: info?.lon ?? null,
+          asn: info?.asn ?? null,
+          asOrg: info?.asOrg ?? null,
+        };
+      });
+      if (lookupFailed) warnings.push(`GeoIP lookup failed for ${lookupFailed} addresses`);
+      if (!locator) warnings.push("no GeoIP/ASN database given: endpoints are not located");
+      const ds: EndpointsDataset = makeDataset({
+        kind: "pcapEndpoints",
+        schemaVersion: 1,
+        title: "Endpoints",
+        columns: [
+          { key: "ip", label: "Address", type: "ip" },
+          { key: "packetsSent", label: "Pkts sent", type: "integer" },
+          { key: "packetsReceived", label: "Pkts received", type: "integer" },
+          { key: "bytesSent", label: "Sent", type: "bytes" },
+          { key: "bytesReceived", label: "Received", type: "bytes" },
+          { key: "scope", label: "Scope", type: "text" },
+          { key: "country", label: "Country", type: "text" },
+          { key: "city", label: "City", type: "text" },
+          { key: "asn", label: "ASN", type: "integer" },
+          { key: "asOrg", label: "AS organisation", type: "text" },
+          { key: "lat", label: "Latitude", type: "number", unit: "°" },
+          { key: "lon", label: "Longitude", type: "number", unit: "°" },
+          { key: "firstSeen", label: "First seen", type: "timestamp" },
+          { key: "lastSeen", label: "Last seen", type: "timestamp" },
+        ],
+        rows,
+        provenance: ctx.provenance,
+        warnings,
+      });
+      return { datasets: [ds] };
+    },
+  };
+}
