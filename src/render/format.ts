@@ -211,7 +211,7 @@ export function formatTimeZoneLabel(timeZone = "UTC", at: string | number = 0): 
   const parts = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" }).formatToParts(d);
   const name = parts.find((x) => x.type === "timeZoneName")?.value ?? "GMT";
   const off = name.replace(/^GMT/, "");
-  return off === "" ? "UTC" : `UTC${off}`;
+  return off === "" || /^[+-]00:00$/.test(off) ? "UTC" : `UTC${off}`;
 }
 
 /** A key figure's value, as in a report's figure tiles (structurally `report/types.ts` Figure). */

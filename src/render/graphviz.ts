@@ -4,7 +4,16 @@
  * The wasm module is loaded once per process, on first use, and reused.
  */
 import { NetreportError } from "../errors.js";
-import { GRAPH_FONT } from "./theme.js";
+import { FONT_FAMILY } from "./theme.js";
+
+/**
+ * The font Graphviz sizes labels with. Graphviz in wasm has no font files: it estimates text
+ * width from built-in metrics of a few families and treats unknown names (such as Noto Sans CJK
+ * SC) as Times, which gives CJK 0.75 em per character and lets labels overflow their boxes.
+ * DejaVu Sans metrics give CJK about 0.95 em and Latin slightly wide, so boxes fit; the SVG then
+ * names the theme's family list, Noto Sans CJK SC first (see {@link renderDot}).
+ */
+export const GRAPH_LAYOUT_FONT = "DejaVu Sans";
 
 /** Graphviz layout engines. */
 export type GraphvizEngine = "dot" | "neato" | "fdp" | "sfdp" | "circo" | "twopi";
@@ -16,6 +25,9 @@ interface GraphvizInstance {
   layout(dot: string, format: string, engine: string): string;
   version(): string;
 }
+
+/** The theme's family list in single quotes, to sit inside a double-quoted SVG attribute. */
+const SVG_FONT_FAMILY = FONT_FAMILY.replaceAll('"', "'");
 
 let graphviz: Promise<GraphvizInstance> | undefined;
 
@@ -57,10 +69,10 @@ export function bodyStart(dot: string): number {
 }
 
 /**
- * Adds `fontname` defaults for graph, nodes and edges right after the opening `{`, so CJK
- * labels get a CJK font; the source's own `node [fontname=…]` statements come later and win.
+ * Adds `fontname` defaults for graph, nodes and edges right after the opening `{` (default
+ * {@link GRAPH_LAYOUT_FONT}); the source's own `node [fontname=…]` statements come later and win.
  */
-export function withFontDefaults(dot: string, font = GRAPH_FONT): string {
+export function withFontDefaults(dot: string, font = GRAPH_LAYOUT_FONT): string {
   const at = bodyStart(dot);
   if (at < 0) return dot;
   const f = JSON.stringify(font);
@@ -69,8 +81,10 @@ export function withFontDefaults(dot: string, font = GRAPH_FONT): string {
 
 /**
  * Lays out `dot` with `engine` (default `"dot"`) and returns the SVG document as a string.
- * Font names default to {@link GRAPH_FONT}. Throws NetreportError `EGRAPH` with Graphviz's
- * message when the source does not parse or the layout fails.
+ * Text without a `fontname` of its own is sized with {@link GRAPH_LAYOUT_FONT} metrics and
+ * drawn with the theme's CJK-capable family list (Noto Sans CJK SC first). Throws
+ * NetreportError `EGRAPH` with Graphviz's message when the source does not parse or the
+ * layout fails.
  */
 export async function renderDot(dot: string, engine: GraphvizEngine = "dot"): Promise<string> {
   if (!ENGINES.includes(engine)) {
@@ -88,6 +102,8 @@ export async function renderDot(dot: string, engine: GraphvizEngine = "dot"): Pr
       cause: e,
     });
   }
+  // Graphviz escapes `"` in label text, so this only ever matches its own attributes.
+  svg = svg.replaceAll(`font-family="${GRAPH_LAYOUT_FONT}"`, `font-family="${SVG_FONT_FAMILY}"`);
   if (!svg.includes("<svg")) {
     throw new NetreportError("EGRAPH", `Graphviz (${engine}) produced no SVG`, { hint: "check the DOT source for an empty graph" });
   }

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { isNetreportError } from "../../src/errors.js";
+import { toDot, type DotGraph } from "../../src/render/dot.js";
+import { bodyStart, renderDot, withFontDefaults } from "../../src/render/graphviz.js";
+import { count, elementTexts } from "./svg.js";
+
+const HOSTILE = [
+  '"];x->y',
+  "</svg><script>alert(1)</script>",
+  "{{x}} {{{y}}}",
+  "a\\N\\G\\l\\r\\E end\\",
+  "&lt;b&gt; &amp; &#60;",
+  "مرحبا بالعالم ‮evil‬",
+  "中文主机 名称",
+  "line1\nline2",
+  "<b>html?</b>",
+  "}; digraph z { q",
+];
+
+describe("renderDot(toDot(...)) with hostile names", () => {
+  it("has exactly the declared nodes and edges, and shows every name literally", async () => {
+    const graph: DotGraph = {
+      directed: true,
+      name: "hostile </svg>",
+      attrs: { graph: { label: "<script>图</script>" } },
+      clusters: [{ id: '"]; cluster_evil', attrs: { label: "zone \\N <i>" }, nodes: [{ id: HOSTILE[0]! }, { id: HOSTILE[1]! }] }],
+      nodes: HOSTILE.slice(2).map((id) => ({ id })),
+      edges: HOSTILE.slice(1).map((to, i) => ({ from: HOSTILE[i]!, to, attrs: { label: `e${i} ${HOSTILE[i]}` } })),
+    };
+    const svg = await renderDot(toDot(graph));
+    expect(count(svg, /<g id="node\d+" class="node">/g)).toBe(HOSTILE.length);
+    expect(count(svg, /<g id="edge\d+" class="edge">/g)).toBe(HOSTILE.length - 1);
+    expect(count(svg, /<g id="clust\d+" class="cluster">/g)).toBe(1);
+    // No markup escaped from the data: one svg element, no script element.
+    expect(count(svg, /<svg\b/g)).toBe(1);
+    expect(count(svg, /<\/svg>/g)).toBe(1);
+    expect(svg).not.toMatch(/<script/i);
+    expect(svg).toContain("&lt;script&gt;");
+
+    const texts = elementTexts(svg);
+    // Every node shows its name exactly (the multi-line one as two text lines).
+    for (const name of HOSTILE.filter((n) => !n.includes("\n"))) expect(texts).toContain(name);
+    expect(texts).toEqual(expect.arrayContaining(["line1", "line2"]));
+    for (let i = 0; i < HOSTILE.length - 1; i++) {
+      const label = `e${i} ${HOSTILE[i]}`;
+      if (!label.includes("\n")) expect(texts).toContain(label);
+    }
+    expect(texts).toContain("zone \\N <i>");
+    expect(texts).toContain("<script>图</script>");
+    // CJK labels get the CJK font.
+    expect(svg).toMatch(/font-family="'Noto Sans CJK SC', [^"]*"[^>]*>中文主机 名称</);
+    expect(svg).not.toContain("DejaVu Sans\"");
+  });
+
+  it("works with every engine", async () => {
+    const dot = toDot({ directed: false, nodes: [{ id: "a" }, { id: "b" }, { id: "c" }], edges: [{ from: "a", to: "b" }, { from: "b", to: "c" }] });
+    for (const engine of ["dot", "neato", "fdp", "sfdp", "circo", "twopi"] as const) {
+      const svg = await renderDot(dot, engine);
+      expect(count(svg, /class="node"/g), engine).toBe(3);
+      expect(count(svg, /class="edge"/g), engine).toBe(2);
+    }
+  });
+});
+
+describe("renderDot errors", () => {
+  it("throws EGRAPH with Graphviz's message and keeps working afterwards", async () => {
+    const err = await renderDot("digraph { a -> }").catch((e: unknown) => e);
+    expect(isNetreportError(err, "EGRAPH")).toBe(true);
+    expect((err as Error).message).toMatch(/syntax error in line 1/);
+    const svg = await renderDot('digraph { "ok" }');
+    expect(elementTexts(svg)).toContain("ok");
+  });
+
+  it("rejects an unknown engine", async () => {
+    await expect(renderDot("digraph {}", "osage" as never)).rejects.toThrow(/unknown Graphviz engine/);
+  });
+});
+
+describe("font defaults", () => {
+  it("finds the body brace after comments and quoted names", () => {
+    const src = '/* { */ // {\n# {\ndigraph "a{b" { x }';
+    expect(bodyStart(src)).toBe(src.lastIndexOf("{ x"));
+    expect(withFontDefaults(src, "F")).toContain('{ graph [fontname="F"]; node [fontname="F"]; edge [fontname="F"]; x }');
+    expect(bodyStart("no body")).toBe(-1);
+  });
+
+  it("sizes CJK labels so they fit their boxes (about 1 em per character)", async () => {
+    const svg = await renderDot('digraph { node [shape=box, margin=0, fontsize=10]; "x" [label="中中中中中中中中中中中中中中中中中中中中"] }');
+    const xs = /<polygon fill="none"[^>]*points="([^"]*)"/.exec(svg)![1]!.split(" ").map((p) => Number(p.split(",")[0]));
+    expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThanOrEqual(20 * 10 * 0.9);
+  });
+
+  it("lets the source's own fontname win", async () => {
+    const svg = await renderDot('digraph { node [fontname="DejaVu Serif"]; a }');
+    expect(svg).toMatch(/font-family="DejaVu Serif/);
+  });
+});
