@@ -11,6 +11,7 @@ import { NetreportError, isNetreportError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { closeSharedPrinter } from "../report/render.js";
 import { commands } from "./commands/index.js";
+import { outputOptions } from "./output.js";
 import type { CommandIo, CommandSpec } from "./command.js";
 
 /** Exit codes of the CLI. */
@@ -38,7 +39,11 @@ function register(program: Command, spec: CommandSpec, io: CommandIo, done: (p: 
     // commander passes the positionals, then the options object, then the Command.
     const positionals = received.slice(0, (spec.args ?? []).length);
     const options = (received[(spec.args ?? []).length] ?? {}) as Record<string, unknown>;
-    done(spec.run(positionals, options, io));
+    // Usage errors in the shared output options surface before any work is done.
+    done(Promise.resolve().then(() => {
+      if (spec.outputs) outputOptions(options, spec.name);
+      return spec.run(positionals, options, io);
+    }));
   });
 }
 

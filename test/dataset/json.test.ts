@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makeDataset, provenance, toJson, parseDataset, parseBundle, makeBundle, registerDatasetKind, type Column } from "../../src/dataset/index.js"; import { isNetreportError } from "../../src/errors.js";
+import { makeDataset, provenance, toJson, parseDataset, parseBundle, makeBundle, registerDatasetKind, type Column } from "../../src/dataset/index.js";
+import { isNetreportError } from "../../src/errors.js";
 
 interface Row { host: string; port: number; bytes: number; seen: string | null }
 const columns: Column<Row>[] = [

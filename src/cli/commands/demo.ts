@@ -4,9 +4,6 @@
  * relations from /proc/net/{tcp,tcp6,udp,udp6}. Grows as analyses land.
  */
 import { NetreportError } from "../../errors.js";
-import { readSockets } from "../../analyses/sessions/index.js";
-import { sampleTraffic } from "../../analyses/traffic/index.js";
-import { composeLocalReport } from "../../report/compose/local.js";
 import { outputOptions, writeOutputs } from "../output.js";
 import type { CommandSpec } from "../command.js";
 
@@ -31,6 +28,12 @@ export const demoCommand: CommandSpec = {
       throw new NetreportError("EUSAGE", `--seconds must be a number of seconds from 0 to 3600, got "${String(options.seconds)}"`, { where: "--seconds" });
     }
     const out = outputOptions(options, "demo");
+    // Loaded on use so `--help` and other commands start fast.
+    const [{ readSockets }, { sampleTraffic }, { composeLocalReport }] = await Promise.all([
+      import("../../analyses/sessions/index.js"),
+      import("../../analyses/traffic/index.js"),
+      import("../../report/compose/local.js"),
+    ]);
     io.stderr.write(`sampling interface traffic for ${seconds} s …\n`);
     const [traffic, sockets] = await Promise.all([
       sampleTraffic({ durationMs: seconds * 1000, intervalMs: Math.min(500, seconds * 250), signal: io.signal }),
