@@ -1,0 +1,124 @@
+/**
+ * Cross-check against tshark: every capture of the corpus is decoded by netreport and by tshark
+ * (files concatenated per batch with mergecap, so tshark starts a few times, not 800), and the
+ * addresses, ports and DNS names of each frame must agree wherever both decoded them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readCapture } from "../../../src/analyses/pcap/read/reader.js";
+import { decodeFrame, newDecoded } from "../../../src/analyses/pcap/decode/frame.js";
+import { newAddressTable } from "../../../src/analyses/pcap/decode/address.js";
+import { parseDns } from "../../../src/analyses/pcap/decode/dns.js";
+import { DNS_DIR, loadIndex } from "./helpers.js";
+
+const hasTshark = spawnSync("tshark", ["-v"]).status === 0 && spawnSync("mergecap", ["-h"]).status === 0;
+if (!hasTshark) console.warn("tshark/mergecap not installed: tshark cross-check skipped");
+
+const FIELDS = ["frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "dns.qry.name"];
+/** Link types netreport decodes to IP: tshark's IP fields must be matched there. */
+const SUPPORTED = new Set(["ether", "linux-sll", "rawip", "rawip4", "rawip6", "null", "ppp", "chdlc"]);
+
+interface Ours {
+  v: number;
+  src: string;
+  dst: string;
+  proto: number;
+  sport: number;
+  dport: number;
+  fragment: boolean;
+  dns: string | null;
+  linkType: string;
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "nrp-tshark-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function decodeFiles(files: { path: string; linkType: string }[]): Promise<Ours[]> {
+  const addrs = newAddressTable();
+  const d = newDecoded();
+  const out: Ours[] = [];
+  for (const f of files) {
+    await readCapture(f.path, (pkt) => {
+      decodeFrame(pkt, addrs, d);
+      let dns: string | null = null;
+      if (d.proto === 17 && (d.sport === 53 || d.dport === 53) && !d.fragment) dns = parseDns(pkt.buf, d.payloadOffset, d.payloadLength)?.questions[0]?.name ?? null;
+      out.push({
+        v: d.ipVersion,
+        src: d.ipVersion ? addrs.text(d.src) : "",
+        dst: d.ipVersion ? addrs.text(d.dst) : "",
+        proto: d.proto,
+        sport: d.sport,
+        dport: d.dport,
+        fragment: d.fragment,
+        dns,
+        linkType: f.linkType,
+      });
+    }).catch(() => undefined);
+  }
+  return out;
+}
+
+function tshark(file: string): string[][] {
+  const text = execFileSync("tshark", ["-n", "-r", file, "-T", "fields", ...FIELDS.flatMap((f) => ["-e", f])], { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "ignore"] });
+  return text.split("\n").filter(Boolean).map((l) => l.split("\t"));
+}
+
+describe.skipIf(!hasTshark)("decoding agrees with tshark", () => {
+  it("over the whole tcpdump corpus and the PCAP-ATTACK captures", async () => {
+    const entries = loadIndex().filter((e) => e.packets !== null && e.packets > 0);
+    const all = [...entries.map((e) => ({ path: e.path, linkType: e.linkType })), ...["PCAP-ATTACK_C2_Foudre_Backdoor_DGA.pcapng", "PCAP-ATTACK_Exploit_DoS_cve-2020-1350_dns_sig_maxspl0it.pcapng"].map((f) => ({ path: `${DNS_DIR}/${f}`, linkType: "ether" }))];
+    const mismatches: string[] = [];
+    let compared = { addr: 0, port: 0, dns: 0 };
+    let ipFramesTshark = 0;
+    let missed = 0;
+    const BATCH = 150;
+    for (let b = 0; b < all.length; b += BATCH) {
+      const batch = all.slice(b, b + BATCH);
+      const merged = join(dir, `batch${b}.pcapng`);
+      execFileSync("mergecap", ["-a", "-F", "pcapng", "-w", merged, ...batch.map((x) => x.path)], { stdio: "ignore" });
+      const ours = await decodeFiles(batch);
+      const theirs = tshark(merged);
+      expect(theirs.length, `frames in batch ${b}`).toBe(ours.length);
+      theirs.forEach((t, i) => {
+        const o = ours[i]!;
+        const [, ipSrc, ipDst, v6Src, v6Dst, tSp, tDp, uSp, uDp, qname] = t.map((x) => (x ?? "").split(",")[0]!);
+        const tsharkIp = ipSrc || v6Src;
+        if (SUPPORTED.has(o.linkType) && tsharkIp) {
+          ipFramesTshark++;
+          if (!o.v) missed++;
+        }
+        const where = `batch ${b} frame ${i + 1} (${batch.length} files)`;
+        if (o.v === 4 && ipSrc) {
+          compared.addr++;
+          if (o.src !== ipSrc || o.dst !== ipDst) mismatches.push(`${where}: ours ${o.src}>${o.dst}, tshark ${ipSrc}>${ipDst}`);
+        } else if (o.v === 6 && v6Src) {
+          compared.addr++;
+          if (o.src !== v6Src || o.dst !== v6Dst) mismatches.push(`${where}: ours ${o.src}>${o.dst}, tshark ${v6Src}>${v6Dst}`);
+        }
+        if (o.sport >= 0 && !o.fragment) {
+          const [sp, dp] = o.proto === 6 ? [tSp, tDp] : o.proto === 17 ? [uSp, uDp] : ["", ""];
+          if (sp) {
+            compared.port++;
+            if (String(o.sport) !== sp || String(o.dport) !== dp) mismatches.push(`${where}: ours ports ${o.sport}>${o.dport}, tshark ${sp}>${dp}`);
+          }
+        }
+        if (o.dns && qname && /^[a-z0-9._-]+$/i.test(o.dns)) {
+          compared.dns++;
+          if (o.dns !== (qname === "<Root>" ? "." : qname)) mismatches.push(`${where}: ours DNS ${o.dns}, tshark ${qname}`);
+        }
+      });
+    }
+    console.log(`tshark cross-check: ${compared.addr} address pairs, ${compared.port} port pairs, ${compared.dns} DNS names compared; ${missed}/${ipFramesTshark} IP frames of supported link types not decoded`);
+    expect(compared.addr).toBeGreaterThan(4000);
+    expect(compared.port).toBeGreaterThan(2500);
+    expect(compared.dns).toBeGreaterThan(20);
+    expect(mismatches.slice(0, 30)).toEqual([]);
+    expect(missed / ipFramesTshark).toBeLessThan(0.03);
+  });
+});
