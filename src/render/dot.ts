@@ -69,9 +69,9 @@ const TEXT_ATTRS = new Set([
 const LINK_ATTRS = new Set(["url", "href", "edgeurl", "edgehref", "headurl", "headhref", "tailurl", "tailhref", "labelurl", "labelhref"]);
 const SAFE_LINK = /^(https?:|mailto:|#|[^:]*$)/i;
 const RECORD_SHAPES = new Set(["record", "Mrecord"]);
-// C0 controls except \n and \r (turned into \n), DEL, and non-characters XML cannot carry.
+// C0 controls except tab, \n and \r (turned into \n), DEL, and non-characters XML cannot carry.
 // eslint-disable-next-line no-control-regex
-const DROP = /[\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
+const DROP = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
 
 /** Quotes `s` as a DOT string: `\` → `\\`, `"` → `\"`, line breaks → `\n`, controls dropped. */
 export function dotString(s: string): string {

@@ -7,9 +7,11 @@
  * so CommonJS consumers such as tslab can still require our dist) and once per process. The View
  * gets a loader that refuses every fetch: a spec must carry its data inline (callers pass
  * world-atlas TopoJSON as values), so rendering never touches the network or the file system.
+ * Text is measured with a CJK-aware estimate (textwidth.ts), set once on vega's textMetrics.
  */
 import { NetreportError } from "../errors.js";
 import { numberLocale, timeLocale } from "./locale.js";
+import { vegaTextWidth } from "./textwidth.js";
 import { vegaLiteConfig } from "./theme.js";
 
 /** Options of {@link renderVegaLite}. */
@@ -32,7 +34,11 @@ let engines: Promise<{ vega: VegaModule; vl: VegaLiteModule }> | undefined;
 /** vega and vega-lite, imported on first use and shared by all later renders. */
 function loadEngines(): Promise<{ vega: VegaModule; vl: VegaLiteModule }> {
   engines ??= Promise.all([import("vega"), import("vega-lite")])
-    .then(([vega, vl]) => ({ vega, vl }))
+    .then(([vega, vl]) => {
+      // Vega supports a user text-width function (vl-convert sets one too); ours knows CJK.
+      (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = vegaTextWidth;
+      return { vega, vl };
+    })
     .catch((e: unknown) => {
       engines = undefined;
       throw new NetreportError("ECHART", `cannot load vega/vega-lite: ${(e as Error).message}`, { cause: e });
@@ -46,13 +52,17 @@ function refuse(uri: string): Promise<never> {
   );
 }
 
-/** A vega loader that loads nothing; it only passes http(s) links through for `href` marks. */
+/**
+ * A vega loader that loads nothing. `sanitize` never rejects (vega-scenegraph does not catch
+ * it for links, so a rejection would surface as an unhandled rejection): links keep only
+ * http(s), mailto and fragment URLs, anything else and every image URL become no link at all.
+ */
 const offlineLoader = {
   load: (uri: string) => refuse(uri),
   http: (uri: string) => refuse(uri),
   file: (uri: string) => refuse(uri),
   sanitize: (uri: string, options: { context?: string }) =>
-    options?.context === "href" && /^(https?:|mailto:|#)/i.test(uri) ? Promise.resolve({ href: uri }) : refuse(uri),
+    Promise.resolve({ href: options?.context === "href" && /^(https?:|mailto:|#)/i.test(String(uri)) ? uri : null }),
 };
 
 /** Collects Vega's errors so a failed render throws instead of printing to the console. */

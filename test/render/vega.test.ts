@@ -97,6 +97,18 @@ describe("renderVegaLite errors", () => {
     expect((file as Error).message).toMatch(/untitled chart \(point\)/);
   });
 
+  it("links only http(s) hrefs and never loads images", async () => {
+    const values = [
+      { a: "x", b: 1, u: "javascript:alert(1)" },
+      { a: "y", b: 2, u: "https://example.org/" },
+    ];
+    const svg = await renderVegaLite({ mark: "bar", encoding: { x: { field: "a", type: "nominal" }, y: { field: "b", type: "quantitative" }, href: { field: "u" } } }, { values });
+    expect(svg).toContain('<a xlink:href="https://example.org/">');
+    expect(svg).not.toMatch(/href="javascript/);
+    const img = await renderVegaLite({ mark: "image", encoding: { x: { field: "a", type: "nominal" }, url: { field: "u" } } }, { values: [{ a: "x", u: "http://198.18.0.1/i.png" }] });
+    expect(img).toMatch(/<image[^>]*xlink:href=""/);
+  });
+
   it("reports compile errors as ECHART", async () => {
     const err = await renderVegaLite({ title: { text: "坏" }, mark: { type: "nope" } }).catch((e: unknown) => e);
     expect(isNetreportError(err, "ECHART")).toBe(true);
