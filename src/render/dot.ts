@@ -8,7 +8,7 @@
  * - label-like values (label, xlabel, headlabel, taillabel, tooltips) also get `&` → `&amp;`,
  *   because Graphviz passes entities such as `&lt;` through to SVG unescaped; with it, the text
  *   a reader sees is exactly the text given, and escString sequences (`\N`, `\G`, `\l`, `\r`)
- *   arrive as literal backslashes;
+ *   arrive as literal backslashes; link values (URL, href, …) get the same `&` escaping;
  * - nodes of `record`/`Mrecord` shape get `{ } | < >` backslash-escaped in their label;
  * - nodes without a label get their id as an explicit, escaped label (Graphviz's default `\N`
  *   would interpret escapes in the id), also nodes that appear only as edge ends;
@@ -95,7 +95,9 @@ function attrValue(name: string, value: string | number | boolean, where: string
       hint: "use http(s):, mailto:, a #fragment or a relative path",
     });
   }
-  if (TEXT_ATTRS.has(lower)) return dotLabel(s, record && lower === "label");
+  // Links get `&` escaped too: Graphviz passes entities through, so `javascript&#58;…` would
+  // otherwise decode to a scheme in the SVG attribute.
+  if (TEXT_ATTRS.has(lower) || LINK_ATTRS.has(lower)) return dotLabel(s, record && lower === "label");
   return dotString(s);
 }
 

@@ -62,6 +62,24 @@ describe("renderDot(toDot(...)) with hostile names", () => {
   });
 });
 
+describe("links", () => {
+  it("keeps entity-encoded schemes literal and query strings intact", async () => {
+    const svg = await renderDot(
+      toDot({
+        directed: true,
+        nodes: [
+          { id: "a", attrs: { URL: "javascript&#58;alert(1)" } },
+          { id: "b", attrs: { URL: "https://example.org/?a=1&b=2" } },
+        ],
+        edges: [],
+      }),
+    );
+    const hrefs = [...svg.matchAll(/xlink:href="([^"]*)"/g)].map((m) => m[1]!);
+    expect(hrefs).toContain("javascript&amp;#58;alert(1)");
+    expect(hrefs).toContain("https://example.org/?a=1&amp;b=2");
+  });
+});
+
 describe("renderDot errors", () => {
   it("throws EGRAPH with Graphviz's message and keeps working afterwards", async () => {
     const err = await renderDot("digraph { a -> }").catch((e: unknown) => e);

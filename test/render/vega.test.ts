@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { isNetreportError } from "../../src/errors.js";
 import { barChart, heatmap, timeSeries } from "../../src/render/charts.js";
@@ -83,6 +84,24 @@ describe("renderVegaLite", () => {
     const months = Array.from({ length: 3 }, (_, i) => ({ t: `2026-0${i + 1}-15T00:00:00Z`, v: i }));
     const zh = await renderVegaLite(timeSeries({ x: "t", y: "v" }), { values: months, locale: "zh-CN" });
     expect(elementTexts(zh).some((t) => /月/.test(t))).toBe(true);
+  });
+});
+
+describe("maps", () => {
+  it("draws world-atlas countries passed inline as TopoJSON values", async () => {
+    const topo = createRequire(import.meta.url)("world-atlas/countries-110m.json") as { objects: { countries: { geometries: unknown[] } } };
+    const spec = {
+      title: "来源国家",
+      width: 400,
+      height: 200,
+      projection: { type: "equalEarth" },
+      data: { values: topo, format: { type: "topojson", feature: "countries" } },
+      mark: { type: "geoshape", fill: "#dddddd", stroke: "#ffffff" },
+    };
+    const svg = await renderVegaLite(spec);
+    const shapes = /<g class="mark-shape role-mark[^"]*"[^>]*>(.*?)<\/g>/s.exec(svg);
+    expect(count(shapes?.[1] ?? "", /<path\b/g)).toBe(topo.objects.countries.geometries.length);
+    expect(elementTexts(svg)).toContain("来源国家");
   });
 });
 
