@@ -42,6 +42,8 @@ export const ErrorCode = {
   ECAPTURE: "ECAPTURE",
   /** A GeoIP/ASN database cannot be opened or is corrupt. */
   EGEOIP_DB: "EGEOIP_DB",
+  /** A string given as an IP address (for a lookup) is not one. */
+  EIP_ADDRESS: "EIP_ADDRESS",
   /** A target (host) specification cannot be parsed or resolved. */
   ESCAN_SPEC: "ESCAN_SPEC",
   /** A port specification cannot be parsed. */
