@@ -129,7 +129,7 @@ export function parseTargets(input: string | readonly string[]): TargetSpec[] {
   const specs: TargetSpec[] = [];
   for (const m of text.matchAll(/\S+/g)) {
     const token = m[0];
-    const column = m.index + 1;
+    const column = (m.index ?? 0) + 1;
     try {
       specs.push(parseToken(token, column));
       continue;

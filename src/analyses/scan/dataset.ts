@@ -1,0 +1,144 @@
+/**
+ * Scan results as datasets — `scanHosts` (one row per host) and `portScan` (one row per listed
+ * port) — and back: a {@link ScanSnapshot} read from saved datasets, which diffs and policies use,
+ * so a baseline saved by an earlier run (`--format json`) reads the same as a fresh scan.
+ */
+import { NetreportError } from "../../errors.js";
+import { makeDataset } from "../../dataset/create.js";
+import { registerDatasetKind } from "../../dataset/json.js";
+import type { AnyDataset, Column, Dataset, Provenance } from "../../dataset/types.js";
+import { VERSION } from "../../version.js";
+import { hostname as machineName } from "node:os";
+import type { ScanResult } from "./types.js";
+
+/** One row of the `scanHosts` dataset. */
+export interface ScanHostRow {
+  address: string;
+  hostname: string | null;
+  status: string;
+  /** Ports open / closed / filtered, listed or counted. */
+  open: number;
+  closed: number;
+  filtered: number;
+  /** States counted but not listed (nmap's extraports), comma-separated; `null` when all are listed. */
+  unlisted: string | null;
+  srttMs: number | null;
+  os: string | null;
+}
+
+/** One row of the `portScan` dataset. */
+export interface PortScanRow {
+  address: string;
+  hostname: string | null;
+  port: number;
+  protocol: string;
+  state: string;
+  reason: string | null;
+  service: string | null;
+  product: string | null;
+  version: string | null;
+  extrainfo: string | null;
+  banner: string | null;
+  rttMs: number | null;
+}
+
+/** Kind names and schema versions. */
+export const SCAN_HOSTS_KIND = "scanHosts";
+export const PORT_SCAN_KIND = "portScan";
+export const SCAN_SCHEMA_VERSION = 1;
+registerDatasetKind(SCAN_HOSTS_KIND, SCAN_SCHEMA_VERSION);
+registerDatasetKind(PORT_SCAN_KIND, SCAN_SCHEMA_VERSION);
+
+const HOST_COLUMNS: Column<ScanHostRow>[] = [
+  { key: "address", label: "Address", type: "ip" },
+  { key: "hostname", label: "Host name", type: "text" },
+  { key: "status", label: "Status", type: "text" },
+  { key: "open", label: "Open", type: "integer" },
+  { key: "closed", label: "Closed", type: "integer" },
+  { key: "filtered", label: "Filtered", type: "integer" },
+  { key: "unlisted", label: "Counted, not listed", type: "text", description: "States whose ports are counted only (nmap's extraports)." },
+  { key: "srttMs", label: "Smoothed RTT", type: "duration" },
+  { key: "os", label: "OS guess", type: "text" },
+];
+
+const PORT_COLUMNS: Column<PortScanRow>[] = [
+  { key: "address", label: "Address", type: "ip" },
+  { key: "hostname", label: "Host name", type: "text" },
+  { key: "port", label: "Port", type: "port" },
+  { key: "protocol", label: "Protocol", type: "text" },
+  { key: "state", label: "State", type: "text" },
+  { key: "reason", label: "Reason", type: "text" },
+  { key: "service", label: "Service", type: "text" },
+  { key: "product", label: "Product", type: "text" },
+  { key: "version", label: "Version", type: "text" },
+  { key: "extrainfo", label: "Extra info", type: "text" },
+  { key: "banner", label: "Banner", type: "text", description: "First bytes sent by the service; control bytes escaped." },
+  { key: "rttMs", label: "Connect RTT", type: "duration" },
+];
+
+/** The two datasets of a scan. */
+export interface ScanDatasets {
+  hosts: Dataset<typeof SCAN_HOSTS_KIND, ScanHostRow>;
+  ports: Dataset<typeof PORT_SCAN_KIND, PortScanRow>;
+}
+
+/** Converts a scan result to its datasets (rows in host order, ports ascending). */
+export function scanToDatasets(result: ScanResult): ScanDatasets {
+  const prov: Provenance = {
+    analysis: `scan.${result.source}`,
+    parameters: result.parameters,
+    host: machineName(),
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+    tool: `netreport@${VERSION}`,
+  };
+  const hostRows: ScanHostRow[] = [];
+  const portRows: PortScanRow[] = [];
+  for (const h of result.hosts) {
+    const count = (state: string) => h.ports.filter((p) => p.state === state).length + h.extraports.filter((e) => e.state === state).reduce((n, e) => n + e.count, 0);
+    hostRows.push({
+      address: h.address,
+      hostname: h.hostname,
+      status: h.status,
+      open: count("open"),
+      closed: count("closed"),
+      filtered: count("filtered"),
+      unlisted: h.extraports.length ? [...new Set(h.extraports.map((e) => e.state))].join(",") : null,
+      srttMs: h.srttMs,
+      os: h.os,
+    });
+    for (const p of h.ports) {
+      portRows.push({ address: h.address, hostname: h.hostname, port: p.port, protocol: p.protocol, state: p.state, reason: p.reason, service: p.service, product: p.product, version: p.version, extrainfo: p.extrainfo, banner: p.banner, rttMs: p.rttMs });
+    }
+  }
+  const warnings = [...result.warnings];
+  return {
+    hosts: makeDataset({ kind: SCAN_HOSTS_KIND, schemaVersion: SCAN_SCHEMA_VERSION, title: "Scanned hosts", columns: HOST_COLUMNS, rows: hostRows, provenance: prov, warnings }),
+    ports: makeDataset({ kind: PORT_SCAN_KIND, schemaVersion: SCAN_SCHEMA_VERSION, title: "Ports", columns: PORT_COLUMNS, rows: portRows, provenance: prov, warnings }),
+  };
+}
+
+/** A scan as diffs and policies read it: hosts by address, each with its listed ports. */
+export interface ScanSnapshot {
+  hosts: Map<string, { row: ScanHostRow; ports: Map<string, PortScanRow> }>;
+  /** When the scan finished (ISO 8601), from provenance. */
+  finishedAt: string;
+}
+
+/** Key of a port in a snapshot: `443/tcp`. */
+export function portKey(port: number, protocol: string): string {
+  return `${port}/${protocol}`;
+}
+
+/** Builds a snapshot from datasets (e.g. a parsed baseline bundle's); needs a `scanHosts` one. */
+export function snapshotOf(datasets: readonly AnyDataset[], where = "datasets"): ScanSnapshot {
+  const hostsDs = datasets.find((d) => d.kind === SCAN_HOSTS_KIND) as ScanDatasets["hosts"] | undefined;
+  const portsDs = datasets.find((d) => d.kind === PORT_SCAN_KIND) as ScanDatasets["ports"] | undefined;
+  if (!hostsDs) {
+    throw new NetreportError("EDATASET_SCHEMA", `no ${SCAN_HOSTS_KIND} dataset found`, { where, hint: "use the JSON written by `netreport scan --format json`" });
+  }
+  const hosts: ScanSnapshot["hosts"] = new Map();
+  for (const row of hostsDs.rows) hosts.set(row.address, { row, ports: new Map() });
+  for (const p of portsDs?.rows ?? []) hosts.get(p.address)?.ports.set(portKey(p.port, p.protocol), p);
+  return { hosts, finishedAt: hostsDs.provenance.finishedAt };
+}

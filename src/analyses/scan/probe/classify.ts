@@ -1,0 +1,45 @@
+/**
+ * What a TCP connect attempt says about a port, as nmap's connect scan (-sT) reads it:
+ * a completed handshake is open, a reset (ECONNREFUSED) closed, silence or an ICMP
+ * unreachable filtered. Local failures (no file descriptors, no ephemeral ports) say nothing
+ * about the port: they are `retry`, never a state.
+ */
+import { PortState } from "../types.js";
+
+/** How one connect attempt ended, as the connect effect reports it. */
+export interface ProbeOutcome {
+  /** `connected`: handshake done; `timeout`: our timer fired first; `error`: the socket failed. */
+  kind: "connected" | "timeout" | "error";
+  /** The errno name for `error` (`ECONNREFUSED`, `EHOSTUNREACH`, ...), else `null`. */
+  code: string | null;
+  /** Time from connect() to the outcome, ms. */
+  rttMs: number;
+  /** First bytes the service sent within the banner wait, or `null`. */
+  banner: Uint8Array | null;
+}
+
+/** A classified outcome: a port state with nmap's reason, or a local failure to retry. */
+export type Classified =
+  | { kind: "state"; state: PortState; reason: string; rttSample: boolean }
+  | { kind: "retry"; reason: string };
+
+const UNREACH: Record<string, string> = {
+  EHOSTUNREACH: "host-unreach",
+  ENETUNREACH: "net-unreach",
+  EHOSTDOWN: "host-unreach",
+  ENETDOWN: "net-unreach",
+  EACCES: "admin-prohibited",
+  EPERM: "admin-prohibited",
+  ETIMEDOUT: "no-response",
+};
+
+/** Classifies one outcome. `rttSample` says whether its time measures a real round trip. */
+export function classifyOutcome(o: ProbeOutcome): Classified {
+  if (o.kind === "connected") return { kind: "state", state: PortState.open, reason: "syn-ack", rttSample: true };
+  if (o.kind === "timeout") return { kind: "state", state: PortState.filtered, reason: "no-response", rttSample: false };
+  const code = o.code ?? "UNKNOWN";
+  if (code === "ECONNREFUSED" || code === "ECONNRESET") return { kind: "state", state: PortState.closed, reason: "conn-refused", rttSample: true };
+  const unreach = UNREACH[code];
+  if (unreach) return { kind: "state", state: PortState.filtered, reason: unreach, rttSample: false };
+  return { kind: "retry", reason: code };
+}

@@ -1,0 +1,258 @@
+/**
+ * The TCP connect scan: every (host, port) pair probed with connect(), bounded in flight.
+ *
+ *   targets (lazy) ─1─ groups of `hostGroup` hosts
+ *                  ─2─ pass 0: probes port-major (each port on every host of the group, so one
+ *                      slow host never holds the queue) through a pool of `concurrency` workers,
+ *                      each probe timed out by its host's RTT estimate, optionally rate limited
+ *                  ─3─ passes 1..retries: filtered ports again, with the now-measured timeouts
+ *                  ─4─ host results (many-member states counted as extraports)
+ *
+ * The network is reached only through `effects.connect`; tests drive the engine with a fake.
+ * Abort (`signal`) stops launching probes; what finished is returned with `partial: true`.
+ */
+import { classifyOutcome } from "./classify.js";
+import { formatBanner } from "./banner.js";
+import { newHostProbes, setState, toHostResult, type HostProbes } from "./hostResult.js";
+import { DEFAULT_RTT_LIMITS, rttTimeout, rttUpdate, type RttLimits } from "./rtt.js";
+import { openFileLimit, tcpConnect, type ConnectEffect } from "./tcp.js";
+import type { ServicesTable } from "../ports/services.js";
+import type { Target, TargetPlan } from "../targets/expand.js";
+import { PortState, type HostResult, type ScanResult } from "../types.js";
+
+/** Progress of a running scan, for progress bars. */
+export interface ScanProgress {
+  hostsDone: number;
+  /** Hosts to scan (upper bound before exclusions). */
+  hostsTotal: number;
+  probesDone: number;
+  /** First-pass probes to send (upper bound); retries come on top. */
+  probesTotal: number;
+  openFound: number;
+}
+
+/** Options of {@link connectScan}. */
+export interface ConnectScanOptions {
+  /** TCP ports to probe, as {@link parsePorts} returns them. */
+  ports: readonly number[];
+  /** Probes in flight at most. Default 512, never above the open-file limit less 64. */
+  concurrency?: number;
+  /** Initial and largest probe timeout in ms. Default 1000. */
+  timeoutMs?: number;
+  /** Smallest probe timeout in ms however fast the host answers. Default 100. */
+  minTimeoutMs?: number;
+  /** Extra passes over ports still filtered. Default 1. */
+  retries?: number;
+  /** Probes started per second at most. Default: unlimited. */
+  rate?: number;
+  /** Wait this long (ms) for a banner on open ports; 0 for none. Default 0. */
+  bannerMs?: number;
+  /** Banner bytes kept. Default 256. */
+  bannerBytes?: number;
+  /** Hosts scanned together. Default 256. */
+  hostGroup?: number;
+  /** A closed or filtered state with more ports than this is counted, not listed. Default 25. */
+  collapseAbove?: number;
+  /** Names services (and is recorded in provenance). */
+  services?: ServicesTable;
+  signal?: AbortSignal;
+  onProgress?: (p: ScanProgress) => void;
+  /** Extra JSON recorded in the result's parameters (e.g. the target specs as written). */
+  parameters?: Record<string, unknown>;
+}
+
+/** What the scan needs from the world. */
+export interface ScanEffects {
+  connect: ConnectEffect;
+  /** The open-file limit (ulimit -n). */
+  openFileLimit: () => number;
+  /** Monotonic clock, ms. */
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** The real effects: Node sockets, /proc/self/limits, performance.now, setTimeout. */
+export const defaultScanEffects: ScanEffects = {
+  connect: tcpConnect,
+  openFileLimit: () => openFileLimit(),
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+interface Job {
+  host: HostProbes;
+  index: number;
+}
+
+/** Local failures (EMFILE, EADDRNOTAVAIL) are retried this often before a port is given up. */
+const LOCAL_RETRIES = 5;
+
+/**
+ * Runs a TCP connect scan of `targets` (a plan from {@link planTargets}, or any iterable).
+ * Never throws for unreachable hosts or ports; local failures are warnings.
+ */
+export async function connectScan(
+  targets: TargetPlan | Iterable<Target>,
+  options: ConnectScanOptions,
+  effects: ScanEffects = defaultScanEffects,
+): Promise<ScanResult> {
+  const startedAt = new Date();
+  const ports = options.ports;
+  const fileLimit = effects.openFileLimit();
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 512, fileLimit - 64));
+  const limits: RttLimits = {
+    ...DEFAULT_RTT_LIMITS,
+    initialMs: options.timeoutMs ?? DEFAULT_RTT_LIMITS.initialMs,
+    maxMs: options.timeoutMs ?? DEFAULT_RTT_LIMITS.initialMs,
+    minMs: Math.min(options.minTimeoutMs ?? DEFAULT_RTT_LIMITS.minMs, options.timeoutMs ?? Infinity),
+  };
+  const retries = options.retries ?? 1;
+  const hostGroup = Math.max(1, options.hostGroup ?? 256);
+  const bannerMs = options.bannerMs ?? 0;
+  const bannerBytes = options.bannerBytes ?? 256;
+  const interval = options.rate && options.rate > 0 ? 1000 / options.rate : 0;
+  const signal = options.signal;
+  const plan = "targets" in targets && typeof targets.targets === "function" ? targets : null;
+  const iterator: Iterator<Target> = plan ? plan.targets() : (targets as Iterable<Target>)[Symbol.iterator]();
+  const warnings: string[] = plan ? [...plan.warnings] : [];
+  if ((options.concurrency ?? 512) > concurrency) {
+    warnings.push(`concurrency lowered to ${concurrency}: the open-file limit (ulimit -n) is ${fileLimit}`);
+  }
+
+  const reasonTable: string[] = [""];
+  const reasonIndex = new Map<string, number>();
+  const reasonOf = (r: string) => {
+    let i = reasonIndex.get(r);
+    if (i === undefined) {
+      i = reasonTable.push(r) - 1;
+      reasonIndex.set(r, i);
+    }
+    return i;
+  };
+  const progress: ScanProgress = { hostsDone: 0, hostsTotal: plan?.size ?? 0, probesDone: 0, probesTotal: (plan?.size ?? 0) * ports.length, openFound: 0 };
+  const localFailures = new Map<string, number>();
+  let nextSlot = 0;
+
+  async function rateGate(): Promise<void> {
+    if (interval === 0) return;
+    const now = effects.now();
+    const at = Math.max(now, nextSlot);
+    nextSlot = at + interval;
+    if (at > now) await effects.sleep(at - now);
+  }
+
+  async function probe(job: Job, pass: number): Promise<void> {
+    const h = job.host;
+    for (let attempt = 0; ; attempt++) {
+      await rateGate();
+      const outcome = await effects.connect({
+        address: h.target.address,
+        family: h.target.family,
+        port: ports[job.index]!,
+        timeoutMs: rttTimeout(h.rtt, limits),
+        bannerMs,
+        bannerBytes,
+      });
+      const c = classifyOutcome(outcome);
+      if (c.kind === "retry") {
+        if (attempt < LOCAL_RETRIES && !signal?.aborted) {
+          await effects.sleep(20 * (attempt + 1));
+          continue;
+        }
+        localFailures.set(c.reason, (localFailures.get(c.reason) ?? 0) + 1);
+        return;
+      }
+      if (c.rttSample) h.rtt = rttUpdate(h.rtt, outcome.rttMs);
+      setState(h, job.index, c.state, reasonOf(c.reason));
+      if (c.state === PortState.open) {
+        progress.openFound++;
+        h.rtts.set(job.index, outcome.rttMs);
+        const banner = formatBanner(outcome.banner);
+        if (banner !== null) h.banners.set(job.index, banner);
+      }
+      if (pass === 0) progress.probesDone++;
+      return;
+    }
+  }
+
+  async function runPool(jobs: Iterator<Job>, pass: number): Promise<void> {
+    const worker = async () => {
+      while (!signal?.aborted) {
+        const next = jobs.next();
+        if (next.done) return;
+        await probe(next.value, pass);
+        options.onProgress?.(progress);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  const hosts: HostResult[] = [];
+  let order = 0;
+  let hostsSkipped = 0;
+  while (!signal?.aborted) {
+    // 1. The next group of hosts.
+    const group: HostProbes[] = [];
+    while (group.length < hostGroup) {
+      const t = iterator.next();
+      if (t.done) break;
+      group.push(newHostProbes(t.value, order++, ports.length));
+    }
+    if (group.length === 0) break;
+    // 2. First pass, port-major.
+    await runPool(
+      (function* () {
+        for (let index = 0; index < ports.length; index++) for (const host of group) yield { host, index };
+      })(),
+      0,
+    );
+    // 3. Filtered ports again, with timeouts from the RTTs measured meanwhile.
+    for (let pass = 1; pass <= retries && !signal?.aborted; pass++) {
+      await runPool(
+        (function* () {
+          for (let index = 0; index < ports.length; index++) for (const host of group) if (host.states[index] === 3) yield { host, index };
+        })(),
+        pass,
+      );
+    }
+    // 4. Results of the group.
+    for (const h of group) {
+      if (!h.states.some((s) => s !== 0)) {
+        hostsSkipped++;
+        continue;
+      }
+      hosts.push(toHostResult(h, ports, reasonTable, { collapseAbove: options.collapseAbove ?? 25, ...(options.services ? { services: options.services } : {}) }));
+      progress.hostsDone++;
+    }
+    options.onProgress?.(progress);
+  }
+
+  for (const [code, n] of localFailures) warnings.push(`${n} probe(s) failed locally with ${code} and were left out (lower --concurrency?)`);
+  const partial = Boolean(signal?.aborted);
+  if (partial) {
+    const more = iterator.next().done ? 0 : 1;
+    warnings.push(
+      `partial result: the scan was interrupted after ${progress.probesDone} of ${progress.probesTotal || "?"} probes` +
+        (hostsSkipped + more > 0 ? `; ${hostsSkipped}${more ? "+" : ""} host(s) were not scanned` : ""),
+    );
+  }
+  return {
+    source: "connect",
+    hosts,
+    warnings,
+    partial,
+    parameters: {
+      ...options.parameters,
+      ports: ports.length,
+      concurrency,
+      timeoutMs: limits.maxMs,
+      minTimeoutMs: limits.minMs,
+      retries,
+      rate: options.rate ?? null,
+      bannerMs,
+      services: options.services?.source ?? null,
+    },
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The world-touching part of the connect scan: one TCP connect() per probe with Node's net
+ * module, an optional short wait for a banner, and the process's open-file limit.
+ *
+ * A socket that connected is closed with a reset (SO_LINGER 0, as nmap does) so 65,535-port
+ * scans do not fill the ephemeral port range with TIME_WAIT sockets.
+ */
+import { Socket } from "node:net";
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import type { ProbeOutcome } from "./classify.js";
+
+/** One connect probe. */
+export interface ProbeRequest {
+  address: string;
+  family: 4 | 6;
+  port: number;
+  /** Give up after this many ms (then the outcome is `timeout`). */
+  timeoutMs: number;
+  /** After connecting, wait up to this many ms for the service's first bytes. 0: do not wait. */
+  bannerMs: number;
+  /** Keep at most this many banner bytes. */
+  bannerBytes: number;
+}
+
+/** Probes one port; never rejects. */
+export type ConnectEffect = (req: ProbeRequest) => Promise<ProbeOutcome>;
+
+/** The real {@link ConnectEffect} on Node sockets. */
+export const tcpConnect: ConnectEffect = (req) =>
+  new Promise<ProbeOutcome>((resolve) => {
+    const started = performance.now();
+    const socket = new Socket();
+    let done = false;
+    let rttMs = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (o: Omit<ProbeOutcome, "rttMs"> & { rttMs?: number }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.removeAllListeners();
+      socket.on("error", () => {});
+      if (socket.readyState === "open") socket.resetAndDestroy();
+      else socket.destroy();
+      resolve({ ...o, rttMs: o.rttMs ?? performance.now() - started });
+    };
+    timer = setTimeout(() => finish({ kind: "timeout", code: null, banner: null }), req.timeoutMs);
+    socket.once("error", (e: NodeJS.ErrnoException) => finish({ kind: "error", code: e.code ?? "UNKNOWN", banner: null }));
+    socket.once("connect", () => {
+      rttMs = performance.now() - started;
+      if (req.bannerMs <= 0) return finish({ kind: "connected", code: null, banner: null, rttMs });
+      clearTimeout(timer);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const stop = () => finish({ kind: "connected", code: null, banner: size ? Buffer.concat(chunks).subarray(0, req.bannerBytes) : null, rttMs });
+      timer = setTimeout(stop, req.bannerMs);
+      socket.on("data", (d: Buffer) => {
+        chunks.push(d);
+        size += d.length;
+        if (size >= req.bannerBytes) stop();
+      });
+      socket.once("end", stop);
+      socket.removeAllListeners("error");
+      socket.once("error", stop);
+    });
+    socket.connect({ host: req.address, port: req.port, family: req.family });
+  });
+
+/**
+ * The soft limit on open files of this process (`ulimit -n`), read from /proc/self/limits;
+ * `fallback` when it cannot be read or is unlimited.
+ */
+export function openFileLimit(fallback = 1024): number {
+  try {
+    // /proc/self/limits: "Max open files            1024                 1048576              files"
+    const m = /^Max open files\s+(\S+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+    const n = Number(m?.[1]);
+    return Number.isFinite(n) && n > 0 ? n : fallback;
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { classifyOutcome } from "../../../src/analyses/scan/probe/classify.js";
+import { formatBanner } from "../../../src/analyses/scan/probe/banner.js";
+import { rttInit, rttTimeout, rttUpdate } from "../../../src/analyses/scan/probe/rtt.js";
+import { connectScan, type ScanEffects } from "../../../src/analyses/scan/probe/connectScan.js";
+import type { ProbeRequest } from "../../../src/analyses/scan/probe/tcp.js";
+import { builtinServices } from "../../../src/analyses/scan/ports/services.js";
+import type { Target } from "../../../src/analyses/scan/targets/expand.js";
+
+const out = (kind: "connected" | "timeout" | "error", code: string | null = null) => ({ kind, code, rttMs: 2, banner: null });
+
+describe("classifyOutcome", () => {
+  it("reads outcomes as nmap -sT does", () => {
+    expect(classifyOutcome(out("connected"))).toMatchObject({ state: "open", reason: "syn-ack" });
+    expect(classifyOutcome(out("error", "ECONNREFUSED"))).toMatchObject({ state: "closed", rttSample: true });
+    expect(classifyOutcome(out("timeout"))).toMatchObject({ state: "filtered", reason: "no-response", rttSample: false });
+    expect(classifyOutcome(out("error", "EHOSTUNREACH"))).toMatchObject({ state: "filtered", reason: "host-unreach" });
+    expect(classifyOutcome(out("error", "ENETUNREACH"))).toMatchObject({ state: "filtered", reason: "net-unreach" });
+    expect(classifyOutcome(out("error", "EMFILE"))).toEqual({ kind: "retry", reason: "EMFILE" });
+    expect(classifyOutcome(out("error", "EADDRNOTAVAIL")).kind).toBe("retry");
+  });
+});
+
+describe("RTT estimator", () => {
+  it("starts at the initial timeout and follows srtt + 4·rttvar within the clamps", () => {
+    let s = rttInit();
+    expect(rttTimeout(s)).toBe(1000);
+    s = rttUpdate(s, 40);
+    expect(s).toEqual({ srtt: 40, rttvar: 40, samples: 1 });
+    expect(rttTimeout(s)).toBe(200);
+    s = rttUpdate(s, 48);
+    expect(s.srtt).toBe(41);
+    expect(s.rttvar).toBe(32);
+    expect(rttTimeout(s)).toBe(41 + 128);
+    const fast = rttUpdate(rttInit(), 0.2);
+    expect(fast.rttvar).toBe(5);
+    expect(rttTimeout(fast)).toBe(100);
+    expect(rttTimeout(rttUpdate(rttInit(), 5000))).toBe(10_000);
+    expect(rttUpdate(s, 5000)).toBe(s);
+  });
+});
+
+describe("formatBanner", () => {
+  it("escapes control bytes and backslashes", () => {
+    expect(formatBanner(Buffer.from("SSH-2.0-x\r\n\x1b[31m\\"))).toBe("SSH-2.0-x\\r\\n\\x1b[31m\\\\");
+    expect(formatBanner(null)).toBeNull();
+  });
+});
+
+/** A fake network: per address, port → behaviour; a virtual clock; counts probes in flight. */
+function fakeWorld(net: Record<string, (port: number, attempt: number) => "open" | "closed" | "drop" | "unreach" | "emfile">) {
+  let now = 0;
+  let inFlight = 0;
+  const seen = { maxInFlight: 0, probes: [] as ProbeRequest[], attempts: new Map<string, number>(), sleeps: 0 };
+  const effects: ScanEffects = {
+    openFileLimit: () => 100,
+    now: () => now,
+    sleep: async (ms) => {
+      seen.sleeps++;
+      now += ms;
+    },
+    connect: async (req) => {
+      seen.probes.push(req);
+      const key = `${req.address}:${req.port}`;
+      const attempt = seen.attempts.get(key) ?? 0;
+      seen.attempts.set(key, attempt + 1);
+      inFlight++;
+      seen.maxInFlight = Math.max(seen.maxInFlight, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      const b = net[req.address]?.(req.port, attempt) ?? "drop";
+      if (b === "open") return { kind: "connected", code: null, rttMs: 3, banner: req.bannerMs > 0 ? Buffer.from("220 hi\r\n") : null };
+      if (b === "closed") return { kind: "error", code: "ECONNREFUSED", rttMs: 3, banner: null };
+      if (b === "unreach") return { kind: "error", code: "EHOSTUNREACH", rttMs: 1, banner: null };
+      if (b === "emfile") return { kind: "error", code: "EMFILE", rttMs: 0, banner: null };
+      return { kind: "timeout", code: null, rttMs: req.timeoutMs, banner: null };
+    },
+  };
+  return { effects, seen };
+}
+
+const t = (address: string): Target => ({ address, family: 4, hostname: null });
+const ports = Array.from({ length: 60 }, (_, i) => 20 + i);
+
+describe("connectScan (fake network)", () => {
+  it("classifies every port, bounds concurrency by the file limit, adapts timeouts and retries filtered ports", async () => {
+    const { effects, seen } = fakeWorld({
+      "198.18.32.2": (p) => (p === 22 || p === 25 ? "open" : p < 50 ? "closed" : "drop"),
+      "198.18.32.3": (p, attempt) => (p === 78 && attempt >= 1 ? "open" : p === 77 ? "unreach" : "drop"),
+    });
+    const r = await connectScan([t("198.18.32.2"), t("198.18.32.3")], { ports, concurrency: 1000, retries: 2, bannerMs: 100, services: builtinServices() }, effects);
+    expect(seen.maxInFlight).toBeLessThanOrEqual(36);
+    expect(seen.maxInFlight).toBeGreaterThan(1);
+    expect(r.warnings.join()).toMatch(/concurrency lowered to 36/);
+    const [a, b] = r.hosts;
+    expect(a!.status).toBe("up");
+    expect(a!.ports.filter((p) => p.state === "open").map((p) => [p.port, p.service, p.banner])).toEqual([
+      [22, "ssh", "220 hi\\r\\n"],
+      [25, "smtp", "220 hi\\r\\n"],
+    ]);
+    // 28 closed (20..49 minus 2 open) and 30 filtered: both above 25, so counted.
+    expect(a!.extraports).toEqual([{ state: "closed", count: 28 }, { state: "filtered", count: 30 }]);
+    expect(a!.srttMs).toBe(3);
+    // Before any answer the initial 1000 ms; once host a answered in 3 ms, the 100 ms floor,
+    // also for both re-probes of its filtered ports.
+    expect(seen.probes[0]!.timeoutMs).toBe(1000);
+    const retried = seen.probes.filter((p) => p.address === "198.18.32.2" && p.port === 60);
+    expect(retried.map((p) => p.timeoutMs)).toEqual([100, 100, 100]);
+    // Host b: port 78 dropped once, answered on the retry.
+    expect(b!.ports.find((p) => p.port === 78)?.state).toBe("open");
+    expect(b!.extraports).toEqual([{ state: "filtered", count: 59 }]);
+    expect(r.partial).toBe(false);
+  });
+
+  it("lists all states of small scans and marks silent hosts unknown", async () => {
+    const { effects } = fakeWorld({ "198.18.32.2": (p) => (p === 22 ? "open" : p === 23 ? "closed" : p === 25 ? "unreach" : "drop") });
+    const r = await connectScan([t("198.18.32.2"), t("198.18.32.9")], { ports: [22, 23, 24, 25], retries: 0 }, effects);
+    expect(r.hosts[0]!.ports.map((p) => `${p.port}:${p.state}:${p.reason}`)).toEqual([
+      "22:open:syn-ack",
+      "23:closed:conn-refused",
+      "24:filtered:no-response",
+      "25:filtered:host-unreach",
+    ]);
+    expect(r.hosts[1]!.status).toBe("unknown");
+  });
+
+  it("retries local failures and then warns instead of inventing a state", async () => {
+    const { effects, seen } = fakeWorld({ "198.18.32.2": (p, attempt) => (p === 22 && attempt < 2 ? "emfile" : p === 23 ? "emfile" : "open") });
+    const r = await connectScan([t("198.18.32.2")], { ports: [22, 23], retries: 0 }, effects);
+    expect(r.hosts[0]!.ports.map((p) => p.port)).toEqual([22]);
+    expect(seen.attempts.get("198.18.32.2:23")).toBe(6);
+    expect(r.warnings.join()).toMatch(/1 probe\(s\) failed locally with EMFILE/);
+  });
+
+  it("spaces probe starts by the rate limit", async () => {
+    const { effects, seen } = fakeWorld({ "198.18.32.2": () => "closed" });
+    const start = effects.now();
+    await connectScan([t("198.18.32.2")], { ports: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], rate: 100 }, effects);
+    expect(effects.now() - start).toBeGreaterThanOrEqual(90);
+    expect(seen.sleeps).toBeGreaterThanOrEqual(9);
+  });
+
+  it("stops on abort and returns a partial result that says so", async () => {
+    const ac = new AbortController();
+    const { effects, seen } = fakeWorld({ "198.18.32.2": () => "closed" });
+    const r = await connectScan([t("198.18.32.2"), t("198.18.32.3")], {
+      ports,
+      concurrency: 4,
+      hostGroup: 1,
+      signal: ac.signal,
+      onProgress: (p) => (p.probesDone >= 10 ? ac.abort() : undefined),
+    }, effects);
+    expect(r.partial).toBe(true);
+    expect(seen.probes.length).toBeLessThan(20);
+    expect(r.hosts.length).toBe(1);
+    expect(r.warnings.join()).toMatch(/partial result: the scan was interrupted after \d+ of/);
+  });
+});
