@@ -58,6 +58,11 @@ export interface PdfOptions {
   paper?: PaperSize;
   /** Print page header and footer (title, date, page numbers). Default true. */
   headerFooter?: boolean;
+  /**
+   * Tagged PDF with a bookmark outline from the headings (accessibility, navigation). Default
+   * false: Chromium's tagging makes a 2,000-row table's PDF 13× larger and 50 % slower to print.
+   */
+  tagged?: boolean;
 }
 
 /** Screenshot options. */
@@ -144,8 +149,8 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
           headerTemplate: headerFooter ? report.headerTemplate : "<span></span>",
           footerTemplate: headerFooter ? report.footerTemplate : "<span></span>",
           margin: { top: "18mm", bottom: "18mm", left: "14mm", right: "14mm" },
-          outline: true,
-          tagged: true,
+          outline: o.tagged ?? false,
+          tagged: o.tagged ?? false,
           timeout,
         });
         return Buffer.from(pdf);
