@@ -54,6 +54,8 @@ export class MmdbBuilder {
   private readonly data = new DataSectionWriter();
   private readonly dataOffsets: number[] = [];
   private readonly dataIds = new Map<number, number>();
+  /** Records passed in again as the same object skip re-encoding (bulk conversion reuses them). */
+  private readonly refsByObject = new WeakMap<object, number>();
 
   constructor(options: MmdbOptions) {
     this.opts = {
@@ -149,6 +151,8 @@ export class MmdbBuilder {
   }
 
   private dataRef(value: MmdbValue): number {
+    const known = typeof value === "object" ? this.refsByObject.get(value) : undefined;
+    if (known !== undefined) return known;
     const offset = this.data.write(value);
     let id = this.dataIds.get(offset);
     if (id === undefined) {
@@ -156,7 +160,9 @@ export class MmdbBuilder {
       this.dataOffsets.push(offset);
       this.dataIds.set(offset, id);
     }
-    return (DATA | id) >>> 0;
+    const ref = (DATA | id) >>> 0;
+    if (typeof value === "object") this.refsByObject.set(value, ref);
+    return ref;
   }
 
   /** Serialises the database. The builder may be inserted into and serialised again. */
