@@ -181,6 +181,24 @@ export async function planTargets(specs: readonly TargetSpec[], opts: PlanOption
   return { size: Number(size), warnings, targets };
 }
 
+/**
+ * A predicate telling whether an address (or the host name a scan reported) falls under `spec`,
+ * without any name resolution: a name spec matches the scan's host name, case-insensitively.
+ */
+export function specMatcher(spec: TargetSpec): (address: string, hostname: string | null) => boolean {
+  if (spec.kind === "name") {
+    if (spec.bits !== null) return () => false;
+    return (_a, hostname) => hostname !== null && hostname.toLowerCase().replace(/\.$/, "") === spec.name;
+  }
+  const m = matcherOf({ spec });
+  return (address) => {
+    const v4 = parseIpv4(address);
+    if (v4 !== null) return m(4, BigInt(v4));
+    const v6 = parseIpv6(address);
+    return v6 !== null && m(6, v6);
+  };
+}
+
 /** The specs as JSON-friendly strings (for provenance). */
 export function describeSpecs(specs: readonly TargetSpec[]): string[] {
   return specs.map(describeSpec);
