@@ -40,7 +40,11 @@ export function dnsFlux(): Collector {
   const flux = new Map<string, Flux>();
   const nx = new Map<number, Nx>();
   const dga = new Map<string, { via: string; client: number; packet: number; tsUs: number; file: string }>();
+  // Names already judged, so a host name used by every request is judged once.
+  const judged = new Set<string>();
   const noteDga = (name: string, via: string, client: number, packet: number, tsUs: number, file: string) => {
+    if (judged.has(name)) return;
+    if (judged.size < 100_000) judged.add(name);
     const n = name.toLowerCase();
     if (dga.size < 1000 && !dga.has(n) && isDgaStyleName(n)) dga.set(n, { via, client, packet, tsUs, file });
   };
@@ -76,7 +80,7 @@ export function dnsFlux(): Collector {
       }
     },
     http(req, pkt, d, ctx) {
-      if (req.host) noteDga(req.host.replace(/:\d+$/, ""), "HTTP Host", d.src, pkt.index, pkt.tsUs, ctx.file);
+      if (req.host) noteDga(req.host.includes(":") ? req.host.replace(/:\d+$/, "") : req.host, "HTTP Host", d.src, pkt.index, pkt.tsUs, ctx.file);
     },
     finish(ctx) {
       const t = ctx.thresholds;

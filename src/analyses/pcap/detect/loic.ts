@@ -7,8 +7,7 @@ import { isoUs, type Collector, type PacketRef } from "../collector.js";
 
 /** True when an HTTP request URI looks like a LOIC download. */
 export function isLoicUri(uri: string): boolean {
-  const u = uri.toLowerCase();
-  return u.includes("loic") && u.includes(".zip");
+  return /loic/i.test(uri) && /\.zip/i.test(uri);
 }
 
 /** Detects LOIC downloads, one finding per downloading client. */

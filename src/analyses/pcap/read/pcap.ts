@@ -62,15 +62,19 @@ export function pcapParser(file: string, sink: PacketSink): FormatParser {
       }
       pkt.buf = buf;
       pkt.linkType = linkType;
+      // Plain byte reads (no per-call bounds checks): 16 header bytes are known to be present.
+      const rd = le
+        ? (o: number) => (buf[o]! | (buf[o + 1]! << 8) | (buf[o + 2]! << 16) | (buf[o + 3]! << 24)) >>> 0
+        : (o: number) => ((buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!) >>> 0;
       for (;;) {
         if (end - p < 16) {
           need = 16;
           return p;
         }
-        const sec = le ? buf.readUInt32LE(p) : buf.readUInt32BE(p);
-        const frac = le ? buf.readUInt32LE(p + 4) : buf.readUInt32BE(p + 4);
-        const incl = le ? buf.readUInt32LE(p + 8) : buf.readUInt32BE(p + 8);
-        const orig = le ? buf.readUInt32LE(p + 12) : buf.readUInt32BE(p + 12);
+        const sec = rd(p);
+        const frac = rd(p + 4);
+        const incl = rd(p + 8);
+        const orig = rd(p + 12);
         if (incl > maxCaplen) {
           throw captureError(
             "EPCAP_RECORD",

@@ -1,0 +1,74 @@
+/**
+ * HTTP request sniffing from one TCP segment: what must be recognised, what must be rejected, and
+ * that no search reads past the segment into the next packet of the same chunk.
+ */
+import { describe, expect, it } from "vitest";
+import { ircLines, parseHttpRequest } from "../../../../src/analyses/pcap/decode/app.js";
+
+/** `text` as a segment inside a larger buffer, with `after` bytes of another packet behind it. */
+function seg(text: string, after = "\r\nHost: next.example\r\n\r\n") {
+  const pre = Buffer.from("\x00\x01\x02");
+  const buf = Buffer.concat([pre, Buffer.from(text, "latin1"), Buffer.from(after, "latin1")]);
+  return parseHttpRequest(buf, pre.length, Buffer.byteLength(text, "latin1"));
+}
+
+describe("parseHttpRequest", () => {
+  it("reads method, target, Host and User-Agent of a curl request", () => {
+    expect(seg("GET /tools/LOIC.zip HTTP/1.1\r\nHost: 198.18.16.2:8080\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n")).toEqual({
+      method: "GET",
+      uri: "/tools/LOIC.zip",
+      host: "198.18.16.2:8080",
+      userAgent: "curl/7.88.1",
+    });
+  });
+
+  it("matches header names case-insensitively, values trimmed, first occurrence wins", () => {
+    const r = seg("POST /x HTTP/1.0\r\nuSeR-aGeNt:   a b  \r\nHOST:example.org\r\nhost: other\r\n\r\nbody");
+    expect(r).toMatchObject({ method: "POST", uri: "/x", host: "example.org", userAgent: "a b" });
+  });
+
+  it("accepts HTTP/2-style versions without a minor digit and LF-only lines", () => {
+    expect(seg("HEAD / HTTP/2\nHost: a\n\n")).toMatchObject({ method: "HEAD", uri: "/", host: "a" });
+  });
+
+  it("does not let control bytes pass for ':' or '-' in header names", () => {
+    // 0x1a | 0x20 === ':' and 0x0d | 0x20 === '-': a plain OR-fold would accept both.
+    const r = seg("GET / HTTP/1.1\r\nHost\x1a evil\r\nUser\x0dAgent: evil\r\n\r\n");
+    expect(r).toMatchObject({ host: null, userAgent: null });
+  });
+
+  it("returns null host when the headers end before one, even if the next packet has one", () => {
+    expect(seg("GET /a HTTP/1.1\r\nAccept: */*")).toMatchObject({ uri: "/a", host: null });
+    expect(seg("GET /a HTTP/1.1\r\nHost: cut.exam")).toMatchObject({ host: "cut.exam" });
+  });
+
+  it("rejects what is not an HTTP request line", () => {
+    for (const t of [
+      "GETX / HTTP/1.1\r\n\r\n", // unknown method
+      "get / HTTP/1.1\r\nHost: a\r\n\r\n", // methods are case-sensitive
+      "GET  / HTTP/1.1\r\n\r\n", // empty target
+      "GET /a b HTTP/1.1\r\n\r\n", // space in target
+      "GET /a HTTP/1.1 HTTP/1.1\r\n\r\n", // trailing garbage after the version
+      "GET /a HTTP/x.1\r\n\r\n", // version not a digit
+      "GET /a HTTP/1.\r\n\r\n", // minor version missing after the dot
+      "GET /a\tb HTTP/1.1\r\n\r\n", // control byte in target
+      "GET /only-a-request-target\r\n", // HTTP/0.9 style, no version
+      "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03abcdef", // TLS ClientHello
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", // HTTP/2 preface is not a request
+      "CONNECT", // too short
+    ]) {
+      expect(seg(t), JSON.stringify(t)).toBeNull();
+    }
+  });
+
+  it("rejects a request line whose version lies beyond the segment", () => {
+    expect(seg("GET /aaaaaaaaaaaaaaaa", " HTTP/1.1\r\nHost: x\r\n\r\n")).toBeNull();
+  });
+});
+
+describe("ircLines", () => {
+  it("splits CRLF and LF lines and drops empty ones", () => {
+    const b = Buffer.from(":nick!u@h PRIVMSG #loic :!lazor targetip=198.18.16.9\r\n\r\nPING :x\n");
+    expect(ircLines(b, 0, b.length)).toEqual([":nick!u@h PRIVMSG #loic :!lazor targetip=198.18.16.9", "PING :x"]);
+  });
+});
