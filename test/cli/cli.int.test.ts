@@ -102,4 +102,20 @@ describe("netreport CLI", () => {
     if (withPdf) expect(pdfPages(readFileSync(join(dir, "out/weekly.pdf"))).join("\n")).toContain("CLI 渲染测试");
     else console.warn("PDF part skipped: no Chromium/poppler");
   });
+
+  it("demo: samples this machine and writes HTML and a JSON bundle of its datasets", () => {
+    const dir = mkdtempSync(join(tmpdir(), "nr-cli-"));
+    const r = cli(["demo", "--seconds", "1", "--format", "html,json,csv", "--out", dir]);
+    expect(r.stderr).toMatch(/sampling interface traffic for 1 s \(with HTTP load on 127\.0\.0\.1:\d+\)/);
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(dir, "demo.html"), "utf8");
+    expect(html).toContain("Host network report");
+    expect(html).toMatch(/served HTTP to itself on 127\.0\.0\.1:\d+ \(\d+ requests/);
+    const bundle = JSON.parse(readFileSync(join(dir, "demo.json"), "utf8"));
+    expect(bundle.datasets.map((d: { kind: string }) => d.kind)).toEqual(["interfaceTraffic", "interfaceSummary", "listeningServices", "socketConnections"]);
+    const lo = bundle.datasets[1].rows.find((x: { interface: string }) => x.interface === "lo");
+    expect(lo.rxBytes).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, "demo.listeningServices.csv"), "utf8").split("\r\n")[0]).toContain("Protocol");
+    expect(cli(["demo", "--seconds", "-1"]).code).toBe(2);
+  });
 });

@@ -20,6 +20,7 @@ export const demoCommand: CommandSpec = {
   options: [
     { flags: "--seconds <n>", description: "how long to sample interface traffic", default: "3" },
     { flags: "--lang <tag>", description: "language of the report's own words (en, zh-CN)", default: "en" },
+    { flags: "--no-loopback-load", description: "do not make HTTP traffic of its own on 127.0.0.1 while sampling" },
   ],
   outputs: { defaultFormats: ["html", "pdf"] },
   async run(_args, options, io) {
@@ -29,17 +30,26 @@ export const demoCommand: CommandSpec = {
     }
     const out = outputOptions(options, "demo");
     // Loaded on use so `--help` and other commands start fast.
-    const [{ readSockets }, { sampleTraffic }, { composeLocalReport }] = await Promise.all([
+    const [{ readSockets }, { sampleTraffic, startLoopbackLoad }, { composeLocalReport }] = await Promise.all([
       import("../../analyses/sessions/index.js"),
       import("../../analyses/traffic/index.js"),
       import("../../report/compose/local.js"),
     ]);
-    io.stderr.write(`sampling interface traffic for ${seconds} s …\n`);
-    const [traffic, sockets] = await Promise.all([
-      sampleTraffic({ durationMs: seconds * 1000, intervalMs: Math.min(500, seconds * 250), signal: io.signal }),
-      readSockets(),
-    ]);
-    const report = composeLocalReport({ ...traffic, ...sockets }, { lang: String(options.lang) });
+    // An idle machine shows flat lines; a bounded HTTP load on 127.0.0.1 (our own server, never
+    // another address) gives the chart, the connections and the graph something real to show.
+    const load = options.loopbackLoad === false ? null : await startLoopbackLoad({ maxMs: seconds * 1000 + 30_000 });
+    io.stderr.write(`sampling interface traffic for ${seconds} s${load ? ` (with HTTP load on 127.0.0.1:${load.port})` : ""} …\n`);
+    let traffic, sockets;
+    try {
+      [traffic, sockets] = await Promise.all([
+        sampleTraffic({ durationMs: seconds * 1000, intervalMs: Math.min(500, seconds * 250), signal: io.signal }),
+        readSockets(),
+      ]);
+    } finally {
+      await load?.stop();
+    }
+    const notes = load ? [`While sampling, the demo served HTTP to itself on 127.0.0.1:${load.port} (${load.requests()} requests over kept-alive connections) so that loopback traffic and connections appear; start it with \`--no-loopback-load\` to see the machine alone.`] : [];
+    const report = composeLocalReport({ ...traffic, ...sockets }, { lang: String(options.lang), notes });
     await writeOutputs(report, out, io);
   },
 };
