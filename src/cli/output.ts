@@ -6,7 +6,8 @@
  *           ├─ pdf:  renderHtml → Chromium print → <name>.pdf
  *           ├─ png:  renderHtml → Chromium screenshot (first page) → <name>.png
  *           ├─ json: datasets + findings → <name>.json (a ResultBundle)
- *           └─ csv:  each dataset → <name>.<kind>.csv
+ *           ├─ csv:  each dataset → <name>.<kind>.csv
+ *           └─ xlsx: every dataset as a sheet, findings as one more → <name>.xlsx
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -18,7 +19,7 @@ import type { HtmlOptions } from "../report/html.js";
 import type { CommandIo } from "./command.js";
 
 /** Output formats a command can write. */
-export const OutputFormat = { html: "html", pdf: "pdf", png: "png", json: "json", csv: "csv" } as const;
+export const OutputFormat = { html: "html", pdf: "pdf", png: "png", json: "json", csv: "csv", xlsx: "xlsx" } as const;
 export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
 
 /** Parsed shared output options. */
@@ -37,7 +38,7 @@ export function outputOptions(options: Record<string, unknown>, defaultName: str
   const list = (Array.isArray(raw) ? raw.join(",") : String(raw ?? "html")).split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
   for (const f of list) {
     if (!Object.hasOwn(OutputFormat, f)) {
-      throw new NetreportError("EUSAGE", `unknown output format "${f}"`, { where: "--format", hint: "use html, pdf, png, json or csv" });
+      throw new NetreportError("EUSAGE", `unknown output format "${f}"`, { where: "--format", hint: "use html, pdf, png, json, csv or xlsx" });
     }
   }
   const paper = String(options.paper ?? "A4");
@@ -97,6 +98,11 @@ export async function writeOutputs(
       case "csv":
         for (const ds of report.datasets ?? []) await put(`${opts.name}.${ds.kind}.csv`, datasetToCsv(ds));
         break;
+      case "xlsx": {
+        const { datasetsToXlsx } = await import("../render/xlsx.js");
+        await put(`${opts.name}.xlsx`, await datasetsToXlsx(report.datasets ?? [], { findings: report.findings ?? [] }));
+        break;
+      }
       default: {
         const never: never = format;
         throw new Error(`unhandled format ${String(never)}`);

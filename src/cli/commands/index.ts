@@ -2,5 +2,6 @@
 import type { CommandSpec } from "../command.js";
 import { renderCommand } from "./render.js";
 import { demoCommand } from "./demo.js";
+import { scanCommand } from "./scan.js";
 
-export const commands: CommandSpec[] = [demoCommand, renderCommand];
+export const commands: CommandSpec[] = [demoCommand, renderCommand, scanCommand];
