@@ -12,6 +12,7 @@ export { renderHtml, type HtmlOptions, type HtmlReport } from "./report/html.js"
 export { renderReport, sharedPrinter, closeSharedPrinter, type RenderOptions, type RenderedReport } from "./report/render.js";
 export { openPrinter, findChromium, type Printer, type PrinterOptions, type PdfOptions, type ScreenshotOptions } from "./report/browser.js";
 export { parseReport, checkReport } from "./report/validate.js";
+export { sectionPng, findPictureSection } from "./report/sectionPng.js";
 export { markdownToHtml } from "./report/markdown.js";
 export { writeOutputs, outputOptions, type OutputOptions, type OutputFormat } from "./cli/output.js";
 

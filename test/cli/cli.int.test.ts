@@ -103,6 +103,21 @@ describe("netreport CLI", () => {
     else console.warn("PDF part skipped: no Chromium/poppler");
   });
 
+  it("render --png-section writes one chart as PNG, and names the sections when the id is wrong", () => {
+    const dir = mkdtempSync(join(tmpdir(), "nr-cli-"));
+    const file = join(dir, "chart.json");
+    const chart = { kind: "chart", id: "by-port", title: "By port", spec: { mark: "bar", encoding: { x: { field: "service", type: "nominal" }, y: { field: "port", type: "quantitative" } } }, dataset: report.sections[1]!.dataset };
+    writeFileSync(file, JSON.stringify({ ...report, sections: [...report.sections, chart] }));
+    const r = cli(["render", file, "--format", "html", "--png-section", "by-port", "--out", dir]);
+    expect(r.code).toBe(0);
+    const png = readFileSync(join(dir, "chart.by-port.png"));
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    const bad = cli(["render", file, "--format", "html", "--png-section", "nope", "--out", dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('no chart or graph section "nope"');
+    expect(bad.stderr).toContain('by-port ("By port")');
+  });
+
   it("demo: samples this machine and writes HTML and a JSON bundle of its datasets", () => {
     const dir = mkdtempSync(join(tmpdir(), "nr-cli-"));
     const r = cli(["demo", "--seconds", "1", "--format", "html,json,csv", "--out", dir]);

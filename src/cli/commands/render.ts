@@ -1,8 +1,9 @@
 /** `netreport render <report.json>`: renders a saved report description to HTML, PDF and PNG. */
-import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
 import { NetreportError } from "../../errors.js";
 import { parseReport } from "../../report/validate.js";
+import { findPictureSection, sectionPng } from "../../report/sectionPng.js";
 import { outputOptions, writeOutputs } from "../output.js";
 import type { CommandSpec } from "../command.js";
 
@@ -17,7 +18,10 @@ export const renderCommand: CommandSpec = {
     "  netreport render weekly.json --format html,pdf --out reports/",
   ].join("\n"),
   args: [{ name: "report", description: "report description file (JSON)", required: true }],
-  options: [{ flags: "--templates <dir>", description: "folder of templates that override the built-in ones" }],
+  options: [
+    { flags: "--templates <dir>", description: "folder of templates that override the built-in ones" },
+    { flags: "--png-section <id>", description: "also write one chart or graph section (id, number or title) as <name>.<id>.png" },
+  ],
   outputs: { defaultFormats: ["html", "pdf"] },
   async run([file], options, io) {
     const path = String(file);
@@ -29,6 +33,19 @@ export const renderCommand: CommandSpec = {
     }
     const report = parseReport(text, path);
     const out = outputOptions(options, basename(path).replace(/\.json$/i, ""));
+    // Checked before the (slower) full render, so a wrong id fails fast.
+    const pictureRef = typeof options.pngSection === "string" ? options.pngSection : null;
+    if (pictureRef !== null) findPictureSection(report, pictureRef);
     await writeOutputs(report, out, io, typeof options.templates === "string" ? { templatesDir: options.templates } : {});
+    if (pictureRef !== null) {
+      const target = join(resolve(out.outDir), `${out.name}.${pictureRef.replace(/[^\p{L}\p{N}_-]+/gu, "_")}.png`);
+      const png = await sectionPng(report, pictureRef);
+      try {
+        await writeFile(target, png);
+      } catch (e) {
+        throw new NetreportError("EOUTPUT", `cannot write: ${(e as Error).message}`, { where: target, cause: e });
+      }
+      io.stderr.write(`wrote ${target}\n`);
+    }
   },
 };
