@@ -1,0 +1,121 @@
+/**
+ * The nmap adapter without a network: the command line it builds (and refuses), the XML it
+ * salvages from a stopped run, and its errors when nmap is missing, fails or writes bad XML —
+ * the last two with stand-in programs started through the injected spawn effect.
+ */
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { nmapArgs, splitArgs } from "../../../src/analyses/scan/nmap/args.js";
+import { runNmap, salvageXml } from "../../../src/analyses/scan/nmap/run.js";
+import { parseNmapXml } from "../../../src/analyses/scan/nmap/import.js";
+
+const base = { targets: ["198.18.32.11"], ports: "22,80" };
+
+function errorOf(f: () => unknown): { code: string; message: string; where?: string; hint?: string } {
+  try {
+    f();
+  } catch (e) {
+    return e as { code: string; message: string };
+  }
+  throw new Error("no error");
+}
+
+/** A fake nmap: node running `script`, through the spawn effect. */
+const fake = (script: string) => ({ spawn: () => spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] }) });
+
+describe("splitArgs", () => {
+  it("splits like a shell without expanding", () => {
+    expect(splitArgs(`-sV  --script 'banner,ssh-hostkey' --script-args "a=\\"b c\\"" x\\ y`)).toEqual(["-sV", "--script", "banner,ssh-hostkey", "--script-args", 'a="b c"', "x y"]);
+    expect(splitArgs("")).toEqual([]);
+    expect(splitArgs("''")).toEqual([""]);
+    expect(errorOf(() => splitArgs("-sV 'oops")).message).toMatch(/unclosed single quote at column 5/);
+  });
+});
+
+describe("nmapArgs", () => {
+  it("puts the user's options first, then XML on stdout, progress, ports, exclusions and targets", () => {
+    expect(nmapArgs({ ...base, extra: "-sV --version-intensity 2", exclude: ["198.18.32.12"] })).toEqual([
+      "-sV", "--version-intensity", "2", "-oX", "-", "--stats-every", "2s", "-p", "22,80", "--exclude", "198.18.32.12", "--", "198.18.32.11",
+    ]);
+    expect(nmapArgs({ ...base, extra: "", statsEverySeconds: 0 })).toEqual(["-oX", "-", "-p", "22,80", "--", "198.18.32.11"]);
+  });
+
+  it("refuses options that pick targets or take the output away, and stray words nmap would scan", () => {
+    for (const [extra, why] of [
+      ["-iR 100", /random targets/],
+      ["-iL hosts.txt", /--targets-file/],
+      ["-oN out.txt", /output/],
+      ["-oA x", /output/],
+      ["-p 1-100", /netreport's -p/],
+      ["--top-ports 10", /netreport's -p/],
+      ["--resume scan.log", /resumes/],
+      ["-sV 203.0.113.9", /looks like a target/],
+      ["--exclude 198.18.32.1", /--exclude/],
+    ] as const) {
+      const e = errorOf(() => nmapArgs({ ...base, extra }));
+      expect(e.code, extra).toBe("EUSAGE");
+      expect(e.message, extra).toMatch(why);
+    }
+    expect(errorOf(() => nmapArgs({ ...base, extra: "", targets: [] })).message).toMatch(/no targets/);
+  });
+});
+
+const XML = `<?xml version="1.0"?>
+<nmaprun scanner="nmap" args="nmap -sT" start="1795533692" version="7.93" xmloutputversion="1.05">
+<host><status state="up" reason="user-set"/><address addr="198.18.32.11" addrtype="ipv4"/>
+<ports><port protocol="tcp" portid="22"><state state="open" reason="syn-ack"/><service name="ssh"/></port></ports></host>
+<taskprogress task="Connect Scan" time="1795533693" percent="40.00" remaining="3" etc="1795533696"/>
+<host><status state="up" reason="user-set"/><address addr="198.18.32.12" addrtype="ipv4"/>
+<ports><port protocol="tcp" portid="80"><state state="open"`;
+
+describe("salvageXml", () => {
+  it("keeps the hosts nmap finished before it was stopped", () => {
+    const r = parseNmapXml(salvageXml(XML)!, "salvaged");
+    expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.11"]);
+    expect(r.hosts[0]!.ports[0]).toMatchObject({ port: 22, state: "open", service: "ssh" });
+    expect(salvageXml("<nmaprun><host>")).toBeNull();
+  });
+});
+
+describe("runNmap", () => {
+  it("says nmap is not installed when the program is missing", async () => {
+    const e = await runNmap({ ...base, extra: "", nmapPath: "/nonexistent/nmap" }).catch((x: unknown) => x as { code: string; message: string; hint: string });
+    expect(e).toMatchObject({ code: "ENMAP", message: 'nmap is not installed (no "/nonexistent/nmap" on PATH)' });
+    expect(e.hint).toMatch(/apt-get install nmap/);
+  });
+
+  it("reports nmap's own message when it exits with an error", async () => {
+    const e = await runNmap({ ...base, extra: "-sS" }, fake(`process.stderr.write("You requested a scan type which requires root privileges.\\nQUITTING!\\n"); process.exit(1)`)).catch((x: unknown) => x as { code: string; message: string; hint: string });
+    expect(e.code).toBe("ENMAP");
+    expect(e.message).toBe("nmap failed: You requested a scan type which requires root privileges. / QUITTING!");
+    expect(e.hint).toMatch(/needs root/);
+  });
+
+  it("names stdout, line and column when nmap's XML cannot be read", async () => {
+    const e = await runNmap({ ...base, extra: "" }, fake(`process.stdout.write('<nmaprun>\\n<host><address addr="x"></host>\\n</nmaprun>\\n')`)).catch((x: unknown) => x as { code: string; message: string; where: string });
+    expect(e.code).toBe("ENMAP");
+    expect(e.where).toBe("nmap stdout:2:25");
+    expect(e.message).toMatch(/<\/host> closes <address> of line 2/);
+  });
+
+  it("reads the XML into a result tagged nmap, with progress from <taskprogress>", async () => {
+    const full = `${XML} reason="syn-ack"/></port></ports></host><runstats><finished time="1795533694" elapsed="2"/><hosts up="2" down="0" total="2"/></runstats></nmaprun>`;
+    const seen: number[] = [];
+    const r = await runNmap({ ...base, extra: "", onProgress: (p) => seen.push(p.percent) }, fake(`process.stdout.write(${JSON.stringify(full)})`));
+    expect(r.source).toBe("nmap");
+    expect(r.partial).toBe(false);
+    expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.11", "198.18.32.12"]);
+    expect(seen).toContain(40);
+    expect((r.parameters.command as string[]).slice(0, 3)).toEqual(["nmap", "-oX", "-"]);
+  });
+
+  it("stops nmap on abort and keeps the finished hosts", async () => {
+    const ac = new AbortController();
+    const p = runNmap({ ...base, extra: "", signal: ac.signal }, fake(`process.stdout.write(${JSON.stringify(XML)}); process.on("SIGINT", () => process.exit(130)); setInterval(() => {}, 1000)`));
+    setTimeout(() => ac.abort(), 300);
+    const r = await p;
+    expect(r.partial).toBe(true);
+    expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.11"]);
+    expect(r.warnings.join("\n")).toMatch(/nmap was stopped; 1 host\(s\)/);
+  });
+});
