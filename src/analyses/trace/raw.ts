@@ -1,0 +1,232 @@
+/**
+ * netreport's own traceroute: raw probe frames sent and replies captured through libpcap (`cap`).
+ *
+ *   targets ─ 1. path per target (route, source, next-hop MAC) ─ 2. one capture per interface,
+ *   filtered on the run's ids ─ 3. every TTL of every target and port sent at once ─ 4. replies
+ *   decoded as they come ─ 5. wait; retry silent hops below the destination ─ 6. probes + replies
+ *   → hops (hops.ts)
+ *
+ * The kernel knows nothing of these probes: when a destination answers a SYN with a SYN-ACK, the
+ * probing host's own TCP stack answers it with a RST, as with scapy and nmap -sS. Routers limit
+ * ICMP errors (Linux: net.ipv4.icmp_ratelimit, 1 s per peer after a burst of 6), so hops that
+ * drop out under load are probed again in the retry rounds.
+ *
+ * The world (files, interfaces, the capture, the clock) comes in as {@link RawEffects}.
+ */
+import { createRequire } from "node:module";
+import { readFile } from "node:fs/promises";
+import { networkInterfaces } from "node:os";
+import { createSocket } from "node:dgram";
+import { NetreportError } from "../../errors.js";
+import { parseIpv4Bytes } from "../../enrich/ip.js";
+import { buildProbe, replyFilter, MAX_PROBES } from "./packet.js";
+import { decodeReply, ipv4Offset } from "./match.js";
+import { buildHops, matchReplies, silentHops, destinationTtls, type Hop, type ReceivedReply, type SentProbe } from "./hops.js";
+import { choosePath, macBytes, parseProcArp, parseProcRoute, type IfaceAddress, type ProbePath } from "./route.js";
+import { hasNetRaw, permissionError } from "./privilege.js";
+import type { ProbeProtocol, TraceOptions } from "./types.js";
+
+/** An open capture on one interface. */
+export interface CaptureHandle {
+  /** libpcap link type of the frames (1 = Ethernet). */
+  linkType: number;
+  send(frame: Buffer): void;
+  close(): void;
+}
+
+/** What the raw engine touches. */
+export interface RawEffects {
+  readFile(path: string): Promise<string>;
+  interfaces(): Record<string, IfaceAddress[] | undefined>;
+  /** Opens a capture on `iface` with BPF `filter`; `onFrame` gets each frame (valid during the call only). */
+  openCapture(iface: string, filter: string, onFrame: (frame: Buffer, length: number) => void): CaptureHandle;
+  /** Makes the kernel resolve the next hop's MAC (a UDP datagram with TTL 1 towards `target`). */
+  primeNeighbour(target: string): Promise<void>;
+  /** A clock in ms (monotonic). */
+  now(): number;
+  /** A random integer 0..65535. */
+  random16(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const CAP_LINKTYPES: Record<string, number> = { ETHERNET: 1, NULL: 0, LINKTYPE_LINUX_SLL: 113, RAW: 101 };
+
+interface CapLike {
+  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  send(buffer: Buffer, nBytes?: number): void;
+  close(): void;
+  on(event: "packet", fn: (nbytes: number, truncated: boolean) => void): void;
+}
+
+/** The real world: /proc, os.networkInterfaces(), libpcap through `cap`, performance.now(). */
+export const defaultRawEffects: RawEffects = {
+  readFile: (p) => readFile(p, "utf8"),
+  interfaces: () => networkInterfaces() as Record<string, IfaceAddress[] | undefined>,
+  openCapture(iface, filter, onFrame) {
+    let Cap: new () => CapLike;
+    try {
+      Cap = (createRequire(import.meta.url)("cap") as { Cap: new () => CapLike }).Cap;
+    } catch (e) {
+      throw new NetreportError("ETRACE", `the libpcap addon "cap" cannot be loaded: ${(e as Error).message}`, { hint: "run `npm run setup` to build it", cause: e });
+    }
+    const cap = new Cap();
+    const buffer = Buffer.alloc(65_535);
+    let link: string;
+    try {
+      link = cap.open(iface, filter, 4 * 1024 * 1024, buffer);
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/permitted|permission/i.test(msg)) throw permissionError(e);
+      throw new NetreportError("ETRACE", `cannot capture on ${iface}: ${msg}`, { where: iface, cause: e });
+    }
+    const linkType = CAP_LINKTYPES[link];
+    if (linkType === undefined) {
+      cap.close();
+      throw new NetreportError("ETRACE", `interface ${iface} has an unsupported link type (${link})`, { where: iface });
+    }
+    cap.on("packet", (n) => onFrame(buffer, n));
+    return {
+      linkType,
+      send: (frame) => {
+        try {
+          cap.send(frame, frame.length);
+        } catch (e) {
+          throw new NetreportError("ETRACE", `cannot send a probe on ${iface}: ${(e as Error).message}`, { where: iface, cause: e });
+        }
+      },
+      close: () => cap.close(),
+    };
+  },
+  primeNeighbour: (target) =>
+    new Promise((resolve) => {
+      const s = createSocket("udp4");
+      s.on("error", () => {
+        s.close();
+        resolve();
+      });
+      s.bind(0, () => {
+        s.setTTL(1);
+        s.send(Buffer.from([0]), 33_433, target, () => {
+          s.close();
+          resolve();
+        });
+      });
+    }),
+  now: () => performance.now(),
+  random16: () => Math.floor(Math.random() * 65_536),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+/** What the raw engine returns. */
+export interface RawTrace {
+  hops: Hop[];
+  /** Source address of the first target's path. */
+  source: string | null;
+  warnings: string[];
+  probesSent: number;
+}
+
+async function resolvePath(target: string, fx: RawEffects): Promise<ProbePath> {
+  const routes = parseProcRoute(await fx.readFile("/proc/net/route"));
+  let path = choosePath(target, routes, parseProcArp(await fx.readFile("/proc/net/arp")), fx.interfaces());
+  // 1. An unresolved next hop: let the kernel ARP for it, then read the table again (≤ 1.5 s).
+  for (let i = 0; !path.dstMac && i < 15; i++) {
+    if (i === 0) await fx.primeNeighbour(target);
+    await fx.sleep(100);
+    path = choosePath(target, routes, parseProcArp(await fx.readFile("/proc/net/arp")), fx.interfaces());
+  }
+  if (!path.dstMac) throw new NetreportError("ETRACE", `the next hop ${path.nextHop} of ${target} does not answer ARP`, { where: path.iface, hint: "check that the gateway is up (`ip neigh`)" });
+  return path;
+}
+
+/** Runs a raw traceroute (see the module comment). Throws EPERM_RAW without CAP_NET_RAW. */
+export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRawEffects): Promise<RawTrace> {
+  const protocol: ProbeProtocol = options.protocol ?? "tcp";
+  const ports: (number | null)[] = protocol === "tcp" ? (options.ports ?? [80, 443]) : [null];
+  const minTtl = options.minTtl ?? 1;
+  const maxTtl = options.maxTtl ?? 30;
+  const queries = options.queries ?? 1;
+  const retries = options.retries ?? 2;
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const warnings: string[] = [];
+  for (const t of options.targets) {
+    if (!parseIpv4Bytes(t)) {
+      throw new NetreportError("ETRACE", `raw probes support IPv4 targets only, not ${JSON.stringify(t)}`, { where: t, hint: "give an IPv4 address, or use the traceroute fallback for IPv6" });
+    }
+  }
+  const perRound = options.targets.length * ports.length * (maxTtl - minTtl + 1) * queries;
+  if (perRound * (1 + retries) > MAX_PROBES) throw new NetreportError("ETRACE", `${perRound * (1 + retries)} probes exceed the ${MAX_PROBES} one run can tell apart`, { hint: "trace fewer targets or ports at once" });
+  if (hasNetRaw(await fx.readFile("/proc/self/status").catch(() => "")) === false) throw permissionError();
+
+  // 1. Paths, and one capture per interface.
+  const paths = new Map<string, ProbePath>();
+  for (const t of options.targets) paths.set(t, await resolvePath(t, fx));
+  const magic = fx.random16() || 1;
+  const sport = 33_000 + (fx.random16() % 28_000);
+  const filter = replyFilter(protocol, magic, sport);
+  const probes: SentProbe[] = [];
+  const replies: ReceivedReply[] = [];
+  let wake: (() => void) | null = null;
+  const captures = new Map<string, CaptureHandle>();
+  try {
+    for (const p of paths.values()) {
+      if (captures.has(p.iface)) continue;
+      const handle = fx.openCapture(p.iface, filter, (frame, len) => {
+        // 4. Decode in place; keep only replies to this run.
+        const r = decodeReply(frame, ipv4Offset(frame, len, handle.linkType), len, magic, sport);
+        if (!r) return;
+        replies.push({ ...r, at: fx.now() });
+        wake?.();
+      });
+      captures.set(p.iface, handle);
+    }
+    const send = (target: string, port: number | null, ttl: number) => {
+      const path = paths.get(target)!;
+      const index = probes.length;
+      const frame = buildProbe({
+        dstMac: macBytes(path.dstMac!),
+        srcMac: macBytes(path.srcMac),
+        src: parseIpv4Bytes(path.source)!,
+        dst: parseIpv4Bytes(target)!,
+        ttl,
+        protocol,
+        port: port ?? 0,
+        index,
+        magic,
+        sport,
+      });
+      captures.get(path.iface)!.send(frame);
+      probes.push({ index, target, port, ttl, sentAt: fx.now() });
+    };
+    const complete = () => silentHops(probes, matchReplies(probes, replies)).length === 0 && destinationTtls(probes, matchReplies(probes, replies)).size === options.targets.length * ports.length;
+    const wait = async () => {
+      // 5. Until the timeout, the abort, or every path answered to its destination.
+      const until = fx.now() + timeoutMs;
+      while (fx.now() < until && !options.signal?.aborted && !complete()) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(1, Math.min(until - fx.now(), 250)));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    };
+    // 3. Every TTL at once, lowest first so each path's destination sees its lowest TTL first.
+    for (let ttl = minTtl; ttl <= maxTtl; ttl++) for (const t of options.targets) for (const port of ports) for (let q = 0; q < queries; q++) send(t, port, ttl);
+    await wait();
+    for (let round = 0; round < retries && !options.signal?.aborted; round++) {
+      const silent = silentHops(probes, matchReplies(probes, replies));
+      if (!silent.length) break;
+      for (const h of silent) for (let q = 0; q < queries; q++) send(h.target, h.port, h.ttl);
+      await wait();
+    }
+    if (options.signal?.aborted) warnings.push("the trace was interrupted; hops not yet answered are shown as unk");
+  } finally {
+    for (const c of captures.values()) c.close();
+  }
+  // 6.
+  const first = paths.get(options.targets[0] ?? "");
+  return { hops: buildHops(protocol, probes, replies), source: first?.source ?? null, warnings, probesSent: probes.length };
+}

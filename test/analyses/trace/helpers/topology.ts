@@ -1,0 +1,112 @@
+/**
+ * The traceroute lab: network namespaces `nrt-<tag>-*` addressed in 198.18.64.0/18 only, no
+ * route out.
+ *
+ *   p (probe) 198.18.64.2 ── 198.18.64.1 r1 198.18.65.1 ── 198.18.65.2 r2 198.18.66.1 ── 198.18.66.2 r3
+ *                                                          (sends no ICMP)                      │
+ *                              s1 198.18.67.2 (80 open, 443 closed) ── 198.18.67.1 ───────────┤
+ *                              s2 198.18.68.2 (80 closed, 443 DROP) ── 198.18.68.1 ───────────┘
+ *
+ * Routers forward (ip_forward=1) and do not rate-limit ICMP errors (icmp_ratelimit=0), so a
+ * burst of parallel probes gets every time-exceeded it earns; r2 drops its own ICMP output
+ * (iptables OUTPUT -p icmp -j DROP) and is the silent `unk` hop 2.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+
+/** True when this process may create namespaces and run iptables (root, `ip`, `iptables`). */
+export const canNetns: boolean = (() => {
+  if (process.getuid?.() !== 0) return false;
+  const probe = `nrt-probe-${process.pid}`;
+  const ok = spawnSync("ip", ["netns", "add", probe]).status === 0;
+  const ipt = ok && spawnSync("ip", ["netns", "exec", probe, "iptables", "-L", "-n"]).status === 0;
+  spawnSync("ip", ["netns", "del", probe]);
+  return ok && ipt;
+})();
+
+/** Why namespace tests are skipped, for the skip message. */
+export const skipReason = canNetns ? "" : "needs root with `ip netns` and iptables to build the nrt- traceroute lab";
+
+function sh(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** A running lab. */
+export interface TraceLab {
+  tag: string;
+  probe: string;
+  ns: { p: string; r1: string; r2: string; r3: string; s1: string; s2: string };
+  /** Addresses: s1, s2, r3's s2-side address (a third target that is a router). */
+  addr: { r1: string; r2: string; r3: string; s1: string; s2: string; r3far: string };
+  /** Runs a command inside namespace `ns`; returns stdout. */
+  exec(ns: string, cmd: string, args: string[], timeoutMs?: number): string;
+  close(): void;
+}
+
+const LISTENER = `
+const net = require("node:net");
+const s = net.createServer((c) => c.on("error", () => {}));
+s.listen(Number(process.argv[1]), "0.0.0.0", () => process.stdout.write("ready\\n"));
+`;
+
+/** Builds the lab (see the module comment); `tag` ≤ 5 characters keeps parallel labs apart. */
+export async function createTraceLab(tag: string): Promise<TraceLab> {
+  const n = (x: string) => `nrt-${tag}-${x}`;
+  const ns = { p: n("p"), r1: n("r1"), r2: n("r2"), r3: n("r3"), s1: n("s1"), s2: n("s2") };
+  const all = Object.values(ns);
+  const children: ChildProcess[] = [];
+  const close = () => {
+    for (const c of children) c.kill("SIGKILL");
+    for (const x of all) spawnSync("ip", ["netns", "del", x]);
+  };
+  close();
+  const link = (a: string, ifa: string, addrA: string, b: string, ifb: string, addrB: string) => {
+    for (const addr of [addrA, addrB]) if (!/^198\.18\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./.test(addr)) throw new Error(`${addr} is outside 198.18.64.0/18`);
+    sh("ip", ["-n", a, "link", "add", ifa, "type", "veth", "peer", "name", ifb, "netns", b]);
+    sh("ip", ["-n", a, "addr", "add", `${addrA}/24`, "dev", ifa]);
+    sh("ip", ["-n", b, "addr", "add", `${addrB}/24`, "dev", ifb]);
+    sh("ip", ["-n", a, "link", "set", ifa, "up"]);
+    sh("ip", ["-n", b, "link", "set", ifb, "up"]);
+  };
+  try {
+    for (const x of all) {
+      sh("ip", ["netns", "add", x]);
+      sh("ip", ["-n", x, "link", "set", "lo", "up"]);
+    }
+    link(ns.p, "eth0", "198.18.64.2", ns.r1, "eth0", "198.18.64.1");
+    link(ns.r1, "eth1", "198.18.65.1", ns.r2, "eth0", "198.18.65.2");
+    link(ns.r2, "eth1", "198.18.66.1", ns.r3, "eth0", "198.18.66.2");
+    link(ns.r3, "eth1", "198.18.67.1", ns.s1, "eth0", "198.18.67.2");
+    link(ns.r3, "eth2", "198.18.68.1", ns.s2, "eth0", "198.18.68.2");
+    const route = (x: string, ...args: string[]) => sh("ip", ["-n", x, "route", "add", ...args]);
+    // Routes stay inside 198.18.64.0/18: no default route anywhere.
+    route(ns.p, "198.18.64.0/18", "via", "198.18.64.1");
+    route(ns.r1, "198.18.64.0/18", "via", "198.18.65.2");
+    route(ns.r2, "198.18.64.0/24", "via", "198.18.65.1");
+    route(ns.r2, "198.18.64.0/18", "via", "198.18.66.2");
+    route(ns.r3, "198.18.64.0/18", "via", "198.18.66.1");
+    route(ns.s1, "198.18.64.0/18", "via", "198.18.67.1");
+    route(ns.s2, "198.18.64.0/18", "via", "198.18.68.1");
+    for (const r of [ns.r1, ns.r2, ns.r3]) {
+      sh("ip", ["netns", "exec", r, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.icmp_ratelimit=0", "net.ipv4.icmp_msgs_per_sec=100000", "net.ipv4.conf.all.rp_filter=0"]);
+    }
+    sh("ip", ["netns", "exec", ns.r2, "iptables", "-A", "OUTPUT", "-p", "icmp", "-j", "DROP"]);
+    sh("ip", ["netns", "exec", ns.s2, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "443", "-j", "DROP"]);
+    await new Promise<void>((resolve, reject) => {
+      const c = spawn("ip", ["netns", "exec", ns.s1, process.execPath, "-e", LISTENER, "80"], { stdio: ["ignore", "pipe", "pipe"] });
+      children.push(c);
+      c.stdout!.once("data", () => resolve());
+      c.once("exit", (code) => reject(new Error(`listener exited ${code}`)));
+    });
+  } catch (e) {
+    close();
+    throw e;
+  }
+  return {
+    tag,
+    probe: ns.p,
+    ns,
+    addr: { r1: "198.18.64.1", r2: "198.18.65.2", r3: "198.18.66.2", s1: "198.18.67.2", s2: "198.18.68.2", r3far: "198.18.68.1" },
+    exec: (x, cmd, args, timeoutMs = 120_000) => execFileSync("ip", ["netns", "exec", x, cmd, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] }),
+    close,
+  };
+}
