@@ -1,0 +1,69 @@
+/**
+ * The nmap adapter running the real nmap inside a scanner namespace (nrs-nm-*, 198.18.32.0/24),
+ * against hosts the test builds:
+ *   h1 198.18.32.11  listener on 22 sending an SSH banner, 80 listening (silent); 81 DROPped
+ *   h2 198.18.32.12  every TCP port DROPped (slow for nmap: used to stop it midway)
+ * nmap is reached through the injected spawn effect (`ip netns exec <scanner> nmap ...`).
+ * Its result must read like our own connect scan of the same ports. Needs root; skipped visibly.
+ */
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runNmap, type NmapEffects } from "../../../src/analyses/scan/nmap/run.js";
+import { scanToDatasets } from "../../../src/analyses/scan/dataset.js";
+import { canNetns, createLab, type Lab } from "./helpers/netns.js";
+import { connectScanInNs, portState } from "./helpers/run-in-ns.js";
+
+if (!canNetns) console.warn("nmap-run.int.test: not root or no `ip netns`: skipping the nmap adapter runs");
+
+describe.skipIf(!canNetns)("runNmap against namespace hosts", () => {
+  let lab: Lab;
+  let inNs: NmapEffects;
+  beforeAll(async () => {
+    lab = await createLab("nm", 2);
+    const [h1, h2] = lab.hosts as [Lab["hosts"][0], Lab["hosts"][0]];
+    await lab.listen(h1.ns, [22], "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n");
+    await lab.listen(h1.ns, [80]);
+    lab.iptables(h1.ns, ["-A", "INPUT", "-p", "tcp", "--dport", "81", "-j", "DROP"]);
+    lab.iptables(h2.ns, ["-A", "INPUT", "-p", "tcp", "-j", "DROP"]);
+    inNs = { spawn: (file, args) => spawn("ip", ["netns", "exec", lab.scanner, file, ...args], { stdio: ["ignore", "pipe", "pipe"] }) };
+  });
+  afterAll(async () => {
+    await lab?.close();
+  });
+
+  it("runs nmap -sT -sV and reads its XML into the same datasets as the connect scan", async () => {
+    // Port 80's listener never speaks nor closes, which costs -sV ~45 s of probe waits; 22 speaks first.
+    const ports = "22-25,81-82";
+    const nmap = await runNmap({ extra: "-sT -sV -n -Pn --version-light", targets: ["198.18.32.11"], ports }, inNs);
+    const ours = connectScanInNs(lab, "198.18.32.11", ports);
+    expect(nmap.source).toBe("nmap");
+    expect(nmap.partial).toBe(false);
+    const h = nmap.hosts[0]!;
+    expect(h.address).toBe("198.18.32.11");
+    for (const p of [22, 23, 24, 25, 81, 82]) expect(portState(h, p), `port ${p}`).toBe(portState(ours.hosts[0], p));
+    expect(portState(h, 81)).toBe("filtered");
+    // -sV recognised the SSH banner: product and version, which the connect scan cannot know.
+    expect(h.ports.find((p) => p.port === 22)).toMatchObject({ state: "open", service: "ssh", product: "OpenSSH", version: "9.2p1 Debian 2" });
+    const rows = scanToDatasets(nmap).ports.rows.filter((r) => r.state === "open");
+    expect(rows.map((r) => `${r.port} ${r.service}`)).toEqual(["22 ssh"]);
+    expect((nmap.parameters.command as string[]).join(" ")).toContain("-oX - --stats-every 2s -p 22-25,81-82 -- 198.18.32.11");
+  });
+
+  it("stops nmap on abort and keeps the host it had finished", async () => {
+    const ac = new AbortController();
+    const started = performance.now();
+    setTimeout(() => ac.abort(), 4000);
+    const r = await runNmap({ extra: "-sT -n -Pn --max-hostgroup 1", targets: ["198.18.32.11", "198.18.32.12"], ports: "1-3000", signal: ac.signal }, inNs);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(r.partial).toBe(true);
+    expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.11"]);
+    expect(portState(r.hosts[0], 22)).toBe("open");
+    expect(r.warnings.join("\n")).toMatch(/nmap was stopped/);
+  });
+
+  it("fails with ENMAP and nmap's message when nmap refuses (bad option)", async () => {
+    const e = await runNmap({ extra: "--no-such-nmap-option", targets: ["198.18.32.11"], ports: "22" }, inNs).catch((x: unknown) => x as { code: string; message: string });
+    expect(e.code).toBe("ENMAP");
+    expect(e.message).toMatch(/^nmap failed: .*no-such-nmap-option/);
+  });
+});
