@@ -103,6 +103,21 @@ describe("netreport CLI", () => {
     else console.warn("PDF part skipped: no Chromium/poppler");
   });
 
+  it("exits 1 with a one-line ECHROMIUM_MISSING when PDF is asked for and Chromium is missing, after writing the HTML", () => {
+    const dir = mkdtempSync(join(tmpdir(), "nr-cli-"));
+    const file = join(dir, "r.json");
+    writeFileSync(file, JSON.stringify(report));
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), "render", file, "--format", "html,pdf", "--out", dir], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, NETREPORT_CHROMIUM: "/nonexistent/chromium" },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^netreport: ECHROMIUM_MISSING: no Chromium executable found .*apt-get install chromium/);
+    expect(readFileSync(join(dir, "r.html"), "utf8")).toContain("CLI 渲染测试");
+  });
+
   it("render --png-section writes one chart as PNG, and names the sections when the id is wrong", () => {
     const dir = mkdtempSync(join(tmpdir(), "nr-cli-"));
     const file = join(dir, "chart.json");
