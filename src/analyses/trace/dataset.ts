@@ -3,6 +3,7 @@
  * through an injected lookup (an Enricher), scope labels for special-purpose ranges.
  */
 import { makeDataset, provenance } from "../../dataset/create.js";
+import { registerDatasetKind } from "../../dataset/json.js";
 import type { Column } from "../../dataset/types.js";
 import { classifyScope, scopeLabel } from "../../enrich/scope.js";
 import type { Hop } from "./hops.js";
@@ -15,6 +16,7 @@ export interface HopLocator {
 
 /** Schema version of {@link TraceHopRow}. */
 export const TRACE_HOPS_SCHEMA = 1;
+registerDatasetKind("traceHops", TRACE_HOPS_SCHEMA);
 
 /** Columns of the hop dataset. */
 export const TRACE_HOP_COLUMNS: Column<TraceHopRow>[] = [

@@ -28,6 +28,16 @@ export { hasNetRaw } from "./privilege.js";
 export { TRACE_HOP_COLUMNS, type HopLocator } from "./dataset.js";
 export type { RawEffects } from "./raw.js";
 
+/**
+ * A trace result from a saved `traceHops` dataset (e.g. read with parseDataset), so a trace can
+ * be reported again without probing. Throws EDATASET_SCHEMA for another kind.
+ */
+export function traceResultFromDataset(ds: { kind: string; provenance: { parameters: unknown } }): TraceResult {
+  if (ds.kind !== "traceHops") throw new NetreportError("EDATASET_SCHEMA", `a ${ds.kind} dataset is not a trace`, { hint: "give a traceHops dataset (netreport trace --format json)" });
+  const p = ds.provenance.parameters as { source?: unknown; method?: unknown } | null;
+  return { hops: ds as TraceResult["hops"], source: typeof p?.source === "string" ? p.source : null, method: p?.method === "traceroute" ? "traceroute" : "raw" };
+}
+
 /** Options of {@link traceRoute}. */
 export interface TraceRouteOptions extends TraceOptions {
   /**
@@ -97,7 +107,7 @@ export async function traceRoute(options: TraceRouteOptions, effects: TraceEffec
       warnings.push(...r.warnings);
     }
   }
-  const parameters = { targets: options.targets, protocol: options.protocol ?? "tcp", ports: options.ports ?? [80, 443], minTtl: options.minTtl ?? 1, maxTtl: options.maxTtl ?? 30, queries: options.queries ?? 1, retries: options.retries ?? 2, timeoutMs: options.timeoutMs ?? 2000, method };
+  const parameters = { targets: options.targets, protocol: options.protocol ?? "tcp", ports: options.ports ?? [80, 443], minTtl: options.minTtl ?? 1, maxTtl: options.maxTtl ?? 30, queries: options.queries ?? 1, retries: options.retries ?? 2, timeoutMs: options.timeoutMs ?? 2000, method, source };
   // 3.
   return { hops: hopsDataset(hops, options.locator ?? null, parameters, startedAt, warnings), source, method: method === "raw" ? "raw" : "traceroute" };
 }
