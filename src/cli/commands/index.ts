@@ -1,7 +1,8 @@
 /** Every command of the CLI, in the order `netreport --help` lists them. */
 import type { CommandSpec } from "../command.js";
+import { traceCommand } from "./trace.js";
 import { renderCommand } from "./render.js";
 import { demoCommand } from "./demo.js";
 import { scanCommand } from "./scan.js";
 
-export const commands: CommandSpec[] = [demoCommand, renderCommand, scanCommand];
+export const commands: CommandSpec[] = [demoCommand, renderCommand, scanCommand, traceCommand];
