@@ -38,7 +38,7 @@ async function readText(path: string, what: string): Promise<string> {
 async function progressBar(io: CommandIo, format: string): Promise<{ start(total: number, payload: object): void; update(value: number, payload: object): void; stop(): void } | null> {
   if (!io.interactive) return null;
   const { default: cliProgress } = await import("cli-progress");
-  const bar = new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format, etaBuffer: 200, fps: 8, hideCursor: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format, etaBuffer: 20_000, fps: 8, hideCursor: true }, cliProgress.Presets.shades_classic);
   return { start: (total, payload) => bar.start(total, 0, payload), update: (v, payload) => bar.update(v, payload), stop: () => bar.stop() };
 }
 

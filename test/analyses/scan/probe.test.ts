@@ -3,7 +3,7 @@ import { classifyOutcome } from "../../../src/analyses/scan/probe/classify.js";
 import { formatBanner } from "../../../src/analyses/scan/probe/banner.js";
 import { rttInit, rttTimeout, rttUpdate } from "../../../src/analyses/scan/probe/rtt.js";
 import { connectScan, type ScanEffects } from "../../../src/analyses/scan/probe/connectScan.js";
-import type { ProbeRequest } from "../../../src/analyses/scan/probe/tcp.js";
+import { isSelfConnection, type ProbeRequest } from "../../../src/analyses/scan/probe/tcp.js";
 import { builtinServices } from "../../../src/analyses/scan/ports/services.js";
 import type { Target } from "../../../src/analyses/scan/targets/expand.js";
 
@@ -18,6 +18,14 @@ describe("classifyOutcome", () => {
     expect(classifyOutcome(out("error", "ENETUNREACH"))).toMatchObject({ state: "filtered", reason: "net-unreach" });
     expect(classifyOutcome(out("error", "EMFILE"))).toEqual({ kind: "retry", reason: "EMFILE" });
     expect(classifyOutcome(out("error", "EADDRNOTAVAIL")).kind).toBe("retry");
+    expect(classifyOutcome(out("error", "ESELFCONNECT")).kind).toBe("retry");
+  });
+
+  it("knows a loopback socket that connected to itself", () => {
+    expect(isSelfConnection({ localAddress: "127.0.0.1", localPort: 42982, remoteAddress: "127.0.0.1", remotePort: 42982 })).toBe(true);
+    expect(isSelfConnection({ localAddress: "127.0.0.1", localPort: 42981, remoteAddress: "127.0.0.1", remotePort: 42982 })).toBe(false);
+    expect(isSelfConnection({ localAddress: "198.18.32.1", localPort: 42982, remoteAddress: "198.18.32.11", remotePort: 42982 })).toBe(false);
+    expect(isSelfConnection({})).toBe(false);
   });
 });
 

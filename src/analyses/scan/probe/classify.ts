@@ -1,8 +1,9 @@
 /**
  * What a TCP connect attempt says about a port, as nmap's connect scan (-sT) reads it:
  * a completed handshake is open, a reset (ECONNREFUSED) closed, silence or an ICMP
- * unreachable filtered. Local failures (no file descriptors, no ephemeral ports) say nothing
- * about the port: they are `retry`, never a state.
+ * unreachable filtered. Local failures (no file descriptors, no ephemeral ports, a loopback
+ * socket that connected to itself: `ESELFCONNECT`) say nothing about the port: they are
+ * `retry`, never a state.
  */
 import { PortState } from "../types.js";
 

@@ -48,6 +48,9 @@ export const tcpConnect: ConnectEffect = (req) =>
     socket.once("error", (e: NodeJS.ErrnoException) => finish({ kind: "error", code: e.code ?? "UNKNOWN", banner: null }));
     socket.once("connect", () => {
       rttMs = performance.now() - started;
+      // A connection to itself is no service: retried (classify reads the code as local) from
+      // another source port, which then finds the port's real state.
+      if (isSelfConnection(socket)) return finish({ kind: "error", code: "ESELFCONNECT", banner: null, rttMs });
       if (req.bannerMs <= 0) return finish({ kind: "connected", code: null, banner: null, rttMs });
       clearTimeout(timer);
       const chunks: Buffer[] = [];
@@ -65,6 +68,15 @@ export const tcpConnect: ConnectEffect = (req) =>
     });
     socket.connect({ host: req.address, port: req.port, family: req.family });
   });
+
+/**
+ * True when a socket connected to itself: on loopback, a connect() to a port nobody listens on
+ * can pick that same port as its ephemeral source port, and TCP's simultaneous open then
+ * "succeeds". In a 65,535-port scan of 127.0.0.1 this happens a few times per run.
+ */
+export function isSelfConnection(s: { localAddress?: string | undefined; localPort?: number | undefined; remoteAddress?: string | undefined; remotePort?: number | undefined }): boolean {
+  return s.localPort !== undefined && s.localPort === s.remotePort && s.localAddress !== undefined && s.localAddress === s.remoteAddress;
+}
 
 /**
  * The soft limit on open files of this process (`ulimit -n`), read from /proc/self/limits;
