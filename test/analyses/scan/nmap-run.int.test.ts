@@ -13,6 +13,16 @@ import { scanToDatasets } from "../../../src/analyses/scan/dataset.js";
 import { canNetns, createLab, type Lab } from "./helpers/netns.js";
 import { connectScanInNs, portState } from "./helpers/run-in-ns.js";
 
+/** The error a promise rejects with (fails the test if it resolves). */
+async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string; where?: string; hint?: string }> {
+  return p.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (e: unknown) => e as { code: string; message: string; where?: string; hint?: string },
+  );
+}
+
 if (!canNetns) console.warn("nmap-run.int.test: not root or no `ip netns`: skipping the nmap adapter runs");
 
 describe.skipIf(!canNetns)("runNmap against namespace hosts", () => {
@@ -62,7 +72,7 @@ describe.skipIf(!canNetns)("runNmap against namespace hosts", () => {
   });
 
   it("fails with ENMAP and nmap's message when nmap refuses (bad option)", async () => {
-    const e = await runNmap({ extra: "--no-such-nmap-option", targets: ["198.18.32.11"], ports: "22" }, inNs).catch((x: unknown) => x as { code: string; message: string });
+    const e = await rejection(runNmap({ extra: "--no-such-nmap-option", targets: ["198.18.32.11"], ports: "22" }, inNs));
     expect(e.code).toBe("ENMAP");
     expect(e.message).toMatch(/^nmap failed: .*no-such-nmap-option/);
   });

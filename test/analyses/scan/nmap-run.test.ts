@@ -23,6 +23,16 @@ function errorOf(f: () => unknown): { code: string; message: string; where?: str
 /** A fake nmap: node running `script`, through the spawn effect. */
 const fake = (script: string) => ({ spawn: () => spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] }) });
 
+/** The error a promise rejects with (fails the test if it resolves). */
+async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string; where?: string; hint?: string }> {
+  return p.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (e: unknown) => e as { code: string; message: string; where?: string; hint?: string },
+  );
+}
+
 describe("splitArgs", () => {
   it("splits like a shell without expanding", () => {
     expect(splitArgs(`-sV  --script 'banner,ssh-hostkey' --script-args "a=\\"b c\\"" x\\ y`)).toEqual(["-sV", "--script", "banner,ssh-hostkey", "--script-args", 'a="b c"', "x y"]);
@@ -79,20 +89,20 @@ describe("salvageXml", () => {
 
 describe("runNmap", () => {
   it("says nmap is not installed when the program is missing", async () => {
-    const e = await runNmap({ ...base, extra: "", nmapPath: "/nonexistent/nmap" }).catch((x: unknown) => x as { code: string; message: string; hint: string });
+    const e = await rejection(runNmap({ ...base, extra: "", nmapPath: "/nonexistent/nmap" }));
     expect(e).toMatchObject({ code: "ENMAP", message: 'nmap is not installed (no "/nonexistent/nmap" on PATH)' });
     expect(e.hint).toMatch(/apt-get install nmap/);
   });
 
   it("reports nmap's own message when it exits with an error", async () => {
-    const e = await runNmap({ ...base, extra: "-sS" }, fake(`process.stderr.write("You requested a scan type which requires root privileges.\\nQUITTING!\\n"); process.exit(1)`)).catch((x: unknown) => x as { code: string; message: string; hint: string });
+    const e = await rejection(runNmap({ ...base, extra: "-sS" }, fake(`process.stderr.write("You requested a scan type which requires root privileges.\\nQUITTING!\\n"); process.exit(1)`)));
     expect(e.code).toBe("ENMAP");
     expect(e.message).toBe("nmap failed: You requested a scan type which requires root privileges. / QUITTING!");
     expect(e.hint).toMatch(/needs root/);
   });
 
   it("names stdout, line and column when nmap's XML cannot be read", async () => {
-    const e = await runNmap({ ...base, extra: "" }, fake(`process.stdout.write('<nmaprun>\\n<host><address addr="x"></host>\\n</nmaprun>\\n')`)).catch((x: unknown) => x as { code: string; message: string; where: string });
+    const e = await rejection(runNmap({ ...base, extra: "" }, fake(`process.stdout.write('<nmaprun>\\n<host><address addr="x"></host>\\n</nmaprun>\\n')`)));
     expect(e.code).toBe("ENMAP");
     expect(e.where).toBe("nmap stdout:2:25");
     expect(e.message).toMatch(/<\/host> closes <address> of line 2/);
