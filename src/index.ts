@@ -22,3 +22,32 @@ export * as notebook from "./notebook/display.js";
 export { readSockets } from "./analyses/sessions/index.js";
 export { sampleTraffic } from "./analyses/traffic/index.js";
 export { composeLocalReport } from "./report/compose/local.js";
+
+export {
+  parseTargets,
+  parseTargetsFile,
+  planTargets,
+  parsePorts,
+  formatPorts,
+  loadServices,
+  connectScan,
+  runNmap,
+  importNmapXml,
+  parseNmapXml,
+  scanToDatasets,
+  snapshotOf,
+  diffScans,
+  changesDataset,
+  parsePolicy,
+  applyPolicy,
+  PortState,
+  type ScanResult,
+  type HostResult,
+  type PortResult,
+  type ConnectScanOptions,
+  type RunNmapOptions,
+  type ScanSnapshot,
+  type ScanChange,
+  type Policy,
+} from "./analyses/scan/index.js";
+export { composeScanReport, stateCells, stateHeatmapSpec, type ScanReportOptions } from "./report/compose/scan.js";
