@@ -1,0 +1,51 @@
+/** Runs netreport's trace, scapy's traceroute() and the CLI inside the lab's probe namespace. */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import type { TraceResult, TraceRouteOptions } from "../../../../src/analyses/trace/index.js";
+import type { TraceLab } from "./topology.js";
+
+const here = import.meta.dirname;
+
+/** netreport's traceRoute in the probe namespace (a child process: capture needs the namespace). */
+export function traceInNs(lab: TraceLab, options: Omit<TraceRouteOptions, "locator"> & { asnDb?: string; cityDb?: string }, wrap: string[] = []): { result?: TraceResult; elapsedMs?: number; error?: { code: string; message: string } } {
+  const out = execFileSync("ip", ["netns", "exec", lab.probe, ...wrap, process.execPath, "--import", "tsx", join(here, "trace-child.ts"), JSON.stringify(options)], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 120_000 });
+  return JSON.parse(out);
+}
+
+/** One scapy answer or silence. */
+export interface ScapyRow {
+  target: string;
+  port: number;
+  ttl: number;
+  address?: string;
+  kind?: string;
+}
+
+/** scapy's traceroute() in the probe namespace. */
+export function scapyInNs(lab: TraceLab, targets: string[], ports: number[], maxTtl: number, timeoutS = 2): { answered: ScapyRow[]; unanswered: ScapyRow[]; elapsedMs: number } {
+  const out = execFileSync("ip", ["netns", "exec", lab.probe, "/usr/bin/python3", join(here, "scapy_trace.py"), targets.join(","), ports.join(","), String(maxTtl), String(timeoutS)], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 180_000 });
+  return JSON.parse(out);
+}
+
+/**
+ * scapy's result as one line per (target, port, ttl) up to the path's first terminal answer
+ * (scapy keeps probing past the destination; netreport stops there): `target:port ttl address kind`.
+ */
+export function scapyTable(s: { answered: ScapyRow[]; unanswered: ScapyRow[] }, targets: string[], ports: number[], maxTtl: number): string[] {
+  const lines: string[] = [];
+  for (const t of targets) {
+    for (const p of ports) {
+      for (let ttl = 1; ttl <= maxTtl; ttl++) {
+        const a = s.answered.find((r) => r.target === t && r.port === p && r.ttl === ttl);
+        lines.push(`${t}:${p} ${ttl} ${a?.address ?? "*"} ${a?.kind ?? "unk"}`);
+        if (a && a.kind !== "11") break;
+      }
+    }
+  }
+  return lines;
+}
+
+/** netreport's rows in the same form. */
+export function ourTable(r: TraceResult): string[] {
+  return r.hops.rows.map((h) => `${h.target}:${h.port ?? "-"} ${h.ttl} ${h.address ?? "*"} ${h.kind}`);
+}
