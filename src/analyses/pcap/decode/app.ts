@@ -16,10 +16,10 @@ export interface HttpRequest {
 }
 
 const METHODS = ["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT", "PATCH", "TRACE"];
-const FIRST = new Uint8Array(256);
-for (const m of METHODS) FIRST[m.charCodeAt(0)] = 1;
+/** Methods by their first byte: few enough to compare byte by byte, so no string is made. */
+const BY_FIRST: string[][] = [];
+for (const m of METHODS) (BY_FIRST[m.charCodeAt(0)] ??= []).push(m);
 const SCAN_LIMIT = 8192;
-const HEADER_END = Buffer.from("\r\n\r\n");
 const LF = 0x0a;
 const CR = 0x0d;
 const HOST = "host:";
@@ -30,62 +30,110 @@ function isDigit(c: number | undefined): boolean {
   return c !== undefined && c >= 0x30 && c <= 0x39;
 }
 
-/**
- * Value of header `name` (lower case, with its colon) in the header block `head` (from the request
- * line's line feed up to the blank line), or null. The first occurrence wins.
- */
-function headerValue(head: Buffer, name: string): string | null {
-  for (let p = head.indexOf(LF); p >= 0 && p + name.length < head.length; p = head.indexOf(LF, p + 1)) {
-    // Header names are case-insensitive: fold letters only, so no control byte can pass for ':' or '-'.
-    let i = 0;
-    for (; i < name.length; i++) {
-      const want = name.charCodeAt(i);
-      const c = head[p + 1 + i]!;
-      if (c !== want && !(want >= 0x61 && want <= 0x7a && (c | 0x20) === want)) break;
-    }
-    if (i < name.length) continue;
-    let e = head.indexOf(LF, p + 1);
-    if (e < 0) e = head.length;
-    return head.toString("latin1", p + 1 + name.length, e).trim();
+/** The method spelled by `buf[off, sp)`, or null. */
+function methodAt(buf: Buffer, off: number, sp: number): string | null {
+  const cands = BY_FIRST[buf[off]!];
+  if (!cands) return null;
+  next: for (const m of cands) {
+    if (m.length !== sp - off) continue;
+    for (let i = 1; i < m.length; i++) if (buf[off + i] !== m.charCodeAt(i)) continue next;
+    return m;
   }
   return null;
 }
 
-/** Parses an HTTP request at `buf[off, off + len)`, or null when the payload does not start with one. */
+/** True when the header line at `buf[p, end)` starts with `name` (lower case), letters folded. */
+function startsWithName(buf: Buffer, p: number, end: number, name: string): boolean {
+  if (p + name.length > end) return false;
+  for (let i = 0; i < name.length; i++) {
+    const want = name.charCodeAt(i);
+    const c = buf[p + i]!;
+    // Fold letters only, so no control byte can pass for ':' (0x1a | 0x20) or '-' (0x0d | 0x20).
+    if (c !== want && !(want >= 0x61 && want <= 0x7a && (c | 0x20) === want)) return false;
+  }
+  return true;
+}
+
+/**
+ * Strings of recent request targets and header values by their bytes: a capture repeats the same
+ * Host, User-Agent and paths over and over, and one interned string serves them all (and keeps
+ * its cached hash for the collectors' Set and Map lookups).
+ */
+const INTERN_SLOTS = 1024;
+const INTERN_MAX = 256;
+const internBytes: (Buffer | undefined)[] = new Array(INTERN_SLOTS);
+const internText: (string | undefined)[] = new Array(INTERN_SLOTS);
+
+/** `buf[from, to)` as a latin1 string, interned when short. */
+function text(buf: Buffer, from: number, to: number): string {
+  const len = to - from;
+  if (len > INTERN_MAX) return buf.toString("latin1", from, to);
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  const slot = (h >>> 0) & (INTERN_SLOTS - 1);
+  const b = internBytes[slot];
+  if (b !== undefined && b.length === len) {
+    let i = 0;
+    while (i < len && b[i] === buf[from + i]) i++;
+    if (i === len) return internText[slot]!;
+  }
+  const s = buf.toString("latin1", from, to);
+  internBytes[slot] = Buffer.from(s, "latin1");
+  internText[slot] = s;
+  return s;
+}
+
+/** The header value at `buf[p, eol)` (just after the name's colon), blanks and CR trimmed. */
+function value(buf: Buffer, p: number, eol: number): string {
+  while (p < eol && (buf[p] === 0x20 || buf[p] === 0x09)) p++;
+  let e = eol;
+  while (e > p && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09 || buf[e - 1] === CR)) e--;
+  return text(buf, p, e);
+}
+
+/**
+ * Parses an HTTP request at `buf[off, off + len)`, or null when the payload does not start with one.
+ * Reads at most SCAN_LIMIT bytes and never past the segment (the chunk `buf` holds later packets).
+ */
 export function parseHttpRequest(buf: Buffer, off: number, len: number): HttpRequest | null {
-  if (len < 14 || !FIRST[buf[off]!]) return null;
+  if (len < 14 || BY_FIRST[buf[off]!] === undefined) return null;
+  const end = off + Math.min(len, SCAN_LIMIT);
   // 1. Method: up to 7 letters then a space; only the known ones.
-  let sp = off;
+  let sp = off + 1;
   while (sp < off + 8 && buf[sp] !== 0x20) sp++;
   if (buf[sp] !== 0x20) return null;
-  const method = buf.toString("latin1", off, sp);
-  if (!METHODS.includes(method)) return null;
-  // A view bounds every search below to this segment's first SCAN_LIMIT bytes (the chunk `buf`
-  // holds other packets after it). One small object per request candidate, not per packet.
-  const seg = buf.subarray(off, off + Math.min(len, SCAN_LIMIT));
+  const method = methodAt(buf, off, sp);
+  if (method === null) return null;
   // 2. Request target: no whitespace or control bytes, ends at " HTTP/".
-  const u0 = sp - off + 1;
+  const u0 = sp + 1;
   let u = u0;
-  while (u < seg.length && seg[u]! > 0x20) u++;
-  if (u === u0 || u + 7 > seg.length || seg[u] !== 0x20) return null;
+  while (u < end && buf[u]! > 0x20) u++;
+  if (u === u0 || u + 7 > end || buf[u] !== 0x20) return null;
   // 3. Version: "HTTP/" digit ["." digit], then the end of the line (CRLF, LF or end of segment).
   let v = u + 1;
-  if (seg[v] !== 0x48 || seg[v + 1] !== 0x54 || seg[v + 2] !== 0x54 || seg[v + 3] !== 0x50 || seg[v + 4] !== 0x2f) return null;
+  if (buf[v] !== 0x48 || buf[v + 1] !== 0x54 || buf[v + 2] !== 0x54 || buf[v + 3] !== 0x50 || buf[v + 4] !== 0x2f) return null;
   v += 5;
-  if (!isDigit(seg[v])) return null;
+  if (!isDigit(buf[v])) return null;
   v++;
-  if (seg[v] === 0x2e) {
-    if (!isDigit(seg[v + 1])) return null;
+  if (v < end && buf[v] === 0x2e) {
+    if (v + 1 >= end || !isDigit(buf[v + 1])) return null;
     v += 2;
   }
-  if (seg[v] === CR) v++;
-  if (v < seg.length && seg[v] !== LF) return null;
-  const uri = seg.toString("latin1", u0, u);
-  // 4. Headers: from the request line's LF to the blank line (or the end of the segment).
-  let hend = seg.indexOf(HEADER_END, v - 1);
-  hend = hend < 0 ? seg.length : hend + 2;
-  const head = seg.subarray(v, Math.max(v, hend));
-  return { method, uri, host: headerValue(head, HOST), userAgent: headerValue(head, USER_AGENT) };
+  if (v < end && buf[v] === CR) v++;
+  if (v < end && buf[v] !== LF) return null;
+  const uri = text(buf, u0, u);
+  // 4. Header lines up to the blank line (or the end of the segment); the first of each wins.
+  let host: string | null = null;
+  let userAgent: string | null = null;
+  for (let p = v + 1; p < end; ) {
+    let eol = p;
+    while (eol < end && buf[eol] !== LF) eol++;
+    if (eol === p || (eol === p + 1 && buf[p] === CR)) break;
+    if (host === null && startsWithName(buf, p, eol, HOST)) host = value(buf, p + HOST.length, eol);
+    else if (userAgent === null && startsWithName(buf, p, eol, USER_AGENT)) userAgent = value(buf, p + USER_AGENT.length, eol);
+    p = eol + 1;
+  }
+  return { method, uri, host, userAgent };
 }
 
 /** The text lines of an IRC payload (CRLF or LF separated, at most `SCAN_LIMIT` bytes, empty lines dropped). */

@@ -42,6 +42,8 @@ export function dnsFlux(): Collector {
   const dga = new Map<string, { via: string; client: number; packet: number; tsUs: number; file: string }>();
   // Names already judged, so a host name used by every request is judged once.
   const judged = new Set<string>();
+  // Host header values (port included) already passed to noteDga.
+  const judgedHosts = new Set<string>();
   const noteDga = (name: string, via: string, client: number, packet: number, tsUs: number, file: string) => {
     if (judged.has(name)) return;
     if (judged.size < 100_000) judged.add(name);
@@ -80,7 +82,11 @@ export function dnsFlux(): Collector {
       }
     },
     http(req, pkt, d, ctx) {
-      if (req.host) noteDga(req.host.includes(":") ? req.host.replace(/:\d+$/, "") : req.host, "HTTP Host", d.src, pkt.index, pkt.tsUs, ctx.file);
+      const host = req.host;
+      // Most requests repeat a Host already judged: skip them before any string work.
+      if (host === null || judgedHosts.has(host)) return;
+      if (judgedHosts.size < 100_000) judgedHosts.add(host);
+      noteDga(host.includes(":") ? host.replace(/:\d+$/, "") : host, "HTTP Host", d.src, pkt.index, pkt.tsUs, ctx.file);
     },
     finish(ctx) {
       const t = ctx.thresholds;
