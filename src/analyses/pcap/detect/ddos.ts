@@ -28,24 +28,46 @@ interface Target {
   file: string;
 }
 
+/** Slots of the pair cache (a power of two) and the shift that maps a 32-bit hash onto them. */
+const CACHE_SLOTS = 1024;
+const CACHE_SHIFT = 32 - 10;
+
 /** Detects floods to the watched port. */
 export function ddos(): Collector {
   const pairs = new Map<number, Map<number, Pair>>();
   const targets = new Map<number, Target>();
+  // Direct-mapped cache of (source, target) → (pair, target) in front of the maps: addresses
+  // above 2^31 are not Smis, so each Map lookup would hash a freshly boxed number.
+  const cSrc = new Float64Array(CACHE_SLOTS).fill(-1);
+  const cKey = new Float64Array(CACHE_SLOTS);
+  const cPair: (Pair | undefined)[] = new Array(CACHE_SLOTS);
+  const cTarget: (Target | undefined)[] = new Array(CACHE_SLOTS);
   return {
     packet(pkt, d, ctx) {
       if (d.sport < 0) return;
       const t = ctx.thresholds;
       if (t.ddosPort !== null && d.dport !== t.ddosPort) return;
       const tkey = d.dst * 65536 + d.dport;
-      let bySrc = pairs.get(d.src);
-      if (!bySrc) pairs.set(d.src, (bySrc = new Map()));
-      let p = bySrc.get(tkey);
-      let tg = targets.get(tkey);
-      if (!tg) targets.set(tkey, (tg = { n: 0, sources: 0, win: -1, winN: 0, maxWin: 0, maxWinStart: 0, file: ctx.file }));
-      if (!p) {
-        bySrc.set(tkey, (p = { n: 0, proto: d.proto, first: pkt.tsUs, last: pkt.tsUs, samples: [], file: ctx.file }));
-        tg.sources++;
+      const slot = Math.imul((d.src | 0) ^ Math.imul(d.dst | 0, 0x9e3779b1) ^ d.dport, 0x85ebca6b) >>> CACHE_SHIFT;
+      let p: Pair | undefined;
+      let tg: Target | undefined;
+      if (cSrc[slot] === d.src && cKey[slot] === tkey) {
+        p = cPair[slot]!;
+        tg = cTarget[slot]!;
+      } else {
+        let bySrc = pairs.get(d.src);
+        if (!bySrc) pairs.set(d.src, (bySrc = new Map()));
+        p = bySrc.get(tkey);
+        tg = targets.get(tkey);
+        if (!tg) targets.set(tkey, (tg = { n: 0, sources: 0, win: -1, winN: 0, maxWin: 0, maxWinStart: 0, file: ctx.file }));
+        if (!p) {
+          bySrc.set(tkey, (p = { n: 0, proto: d.proto, first: pkt.tsUs, last: pkt.tsUs, samples: [], file: ctx.file }));
+          tg.sources++;
+        }
+        cSrc[slot] = d.src;
+        cKey[slot] = tkey;
+        cPair[slot] = p;
+        cTarget[slot] = tg;
       }
       p.n++;
       p.last = pkt.tsUs;

@@ -36,11 +36,16 @@ interface Seen {
 /** Detects sources with inconsistent TTLs. */
 export function ttlAnomalies(): Collector {
   const bySrc = new Map<number, Seen>();
+  // The last source seen: runs of packets from one sender skip the Map (and the boxed key).
+  let lastSrc = -1;
+  let last: Seen | undefined;
   return {
     packet(pkt, d, ctx) {
       if (d.ipVersion === 0 || fixedTtl(d)) return;
-      let s = bySrc.get(d.src);
+      let s = d.src === lastSrc ? last : bySrc.get(d.src);
       if (!s) bySrc.set(d.src, (s = { mask: new Uint32Array(8), samples: [], packets: 0, file: ctx.file }));
+      lastSrc = d.src;
+      last = s;
       s.packets++;
       const word = d.ttl >> 5;
       const bit = 1 << (d.ttl & 31);

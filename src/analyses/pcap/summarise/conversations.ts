@@ -45,10 +45,20 @@ export function protoName(p: number): string {
   return p === 6 ? "TCP" : p === 17 ? "UDP" : p === 1 ? "ICMP" : p === 58 ? "ICMPv6" : p === 47 ? "GRE" : p === 50 ? "ESP" : p === 132 ? "SCTP" : `IP/${p}`;
 }
 
+/** Slots of the flow cache (a power of two) and the shift that maps a 32-bit hash onto them. */
+const CACHE_SLOTS = 4096;
+const CACHE_SHIFT = 32 - 12;
+
 /** Collects conversations; lists the `limit` largest by bytes (default 1000). */
 export function conversations(limit = 1000): Collector & { count(): number } {
   const byLow = new Map<number, Map<number, Map<number, Conv>>>();
   let total = 0;
+  // Direct-mapped cache in front of the maps: a packet usually belongs to one of the few flows
+  // active at that moment, and three Map lookups with non-Smi keys cost more than the hash.
+  const cLo = new Float64Array(CACHE_SLOTS).fill(-1);
+  const cHi = new Float64Array(CACHE_SLOTS);
+  const cKey = new Float64Array(CACHE_SLOTS);
+  const cConv: (Conv | undefined)[] = new Array(CACHE_SLOTS);
   return {
     count: () => total,
     packet(pkt, d) {
@@ -60,15 +70,24 @@ export function conversations(limit = 1000): Collector & { count(): number } {
       const lo = forward ? d.src : d.dst;
       const hi = forward ? d.dst : d.src;
       const key = d.proto * 4294967296 + (forward ? sp * 65536 + dp : dp * 65536 + sp);
-      let m1 = byLow.get(lo);
-      if (!m1) byLow.set(lo, (m1 = new Map()));
-      let m2 = m1.get(hi);
-      if (!m2) m1.set(hi, (m2 = new Map()));
-      let c = m2.get(key);
-      if (!c) {
-        c = { a: d.src, b: d.dst, proto: d.proto, pa: hasPorts ? sp : -1, pb: hasPorts ? dp : -1, packets: 0, bytes: 0, ab: 0, first: pkt.tsUs, last: pkt.tsUs };
-        m2.set(key, c);
-        total++;
+      const slot = Math.imul((lo | 0) ^ Math.imul(hi | 0, 0x9e3779b1) ^ (key | 0) ^ d.proto, 0x85ebca6b) >>> CACHE_SHIFT;
+      let c: Conv | undefined;
+      if (cLo[slot] === lo && cHi[slot] === hi && cKey[slot] === key) c = cConv[slot]!;
+      else {
+        let m1 = byLow.get(lo);
+        if (!m1) byLow.set(lo, (m1 = new Map()));
+        let m2 = m1.get(hi);
+        if (!m2) m1.set(hi, (m2 = new Map()));
+        c = m2.get(key);
+        if (!c) {
+          c = { a: d.src, b: d.dst, proto: d.proto, pa: hasPorts ? sp : -1, pb: hasPorts ? dp : -1, packets: 0, bytes: 0, ab: 0, first: pkt.tsUs, last: pkt.tsUs };
+          m2.set(key, c);
+          total++;
+        }
+        cLo[slot] = lo;
+        cHi[slot] = hi;
+        cKey[slot] = key;
+        cConv[slot] = c;
       }
       c.packets++;
       c.bytes += pkt.origLen;

@@ -54,12 +54,27 @@ interface Ep {
   last: number;
 }
 
+/** Slots of the address cache (a power of two) and the shift that maps a 32-bit hash onto them. */
+const CACHE_SLOTS = 1024;
+const CACHE_SHIFT = 32 - 10;
+
 /** Collects endpoints; lists the `limit` busiest by bytes (default 1000). */
 export function endpoints(locator: EndpointLocator | null, limit = 1000): Collector {
   const eps = new Map<number, Ep>();
+  // Direct-mapped cache in front of the map (addresses above 2^31 are not Smis, so every Map
+  // lookup with one hashes a heap number).
+  const cId = new Float64Array(CACHE_SLOTS).fill(-1);
+  const cEp: (Ep | undefined)[] = new Array(CACHE_SLOTS);
   const touch = (id: number, ts: number) => {
-    let e = eps.get(id);
-    if (!e) eps.set(id, (e = { ps: 0, pr: 0, bs: 0, br: 0, first: ts, last: ts }));
+    const slot = Math.imul((id | 0) ^ (id / 4294967296), 0x9e3779b1) >>> CACHE_SHIFT;
+    let e: Ep | undefined;
+    if (cId[slot] === id) e = cEp[slot]!;
+    else {
+      e = eps.get(id);
+      if (!e) eps.set(id, (e = { ps: 0, pr: 0, bs: 0, br: 0, first: ts, last: ts }));
+      cId[slot] = id;
+      cEp[slot] = e;
+    }
     if (ts > e.last) e.last = ts;
     if (ts < e.first) e.first = ts;
     return e;
