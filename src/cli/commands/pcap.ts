@@ -4,7 +4,7 @@
  */
 import { NetreportError } from "../../errors.js";
 import { outputOptions, writeOutputs } from "../output.js";
-import type { CommandSpec } from "../command.js";
+import type { CommandIo, CommandSpec } from "../command.js";
 import type { PcapThresholds } from "../../analyses/pcap/thresholds.js";
 import type { EndpointLocator } from "../../analyses/pcap/summarise/endpoints.js";
 
@@ -47,14 +47,17 @@ export function thresholdsFromOptions(options: Record<string, unknown>): Partial
   return out;
 }
 
-async function openLocator(cityDb: string | undefined, asnDb: string | undefined): Promise<{ locator: EndpointLocator | null; attribution: string[]; close(): void }> {
-  if (!cityDb && !asnDb) return { locator: null, attribution: [], close() {} };
-  // The enricher is another module of netreport; loaded by path so this command builds without it.
-  const path = "../../enrich/index.js";
-  const mod = (await import(path).catch(() => null)) as { openEnricher?: (o: object) => unknown } | null;
-  if (!mod?.openEnricher) throw new NetreportError("EGEOIP_DB", "GeoIP enrichment is not available in this build", { hint: "run without --geoip-db/--asn-db" });
-  const enricher = (await mod.openEnricher({ ...(cityDb ? { cityDb } : {}), ...(asnDb ? { asnDb } : {}) })) as EndpointLocator & { attribution?: string[]; close?: () => void };
-  return { locator: enricher, attribution: enricher.attribution ?? [], close: () => enricher.close?.() };
+/**
+ * The GeoIP/ASN lookup for endpoints: the user's MaxMind files where given, the embedded
+ * account-free DB-IP/ASN databases otherwise, none with --no-geoip. What the enricher could not
+ * open (e.g. the ASN database not prepared yet) is told on stderr; the report says it too.
+ */
+async function openLocator(enabled: boolean, cityDb: string | undefined, asnDb: string | undefined, io: CommandIo): Promise<{ locator: EndpointLocator | null; attribution: string[]; warnings: string[]; close(): void }> {
+  if (!enabled) return { locator: null, attribution: [], warnings: [], close() {} };
+  const { openEnricher } = await import("../../enrich/index.js");
+  const enricher = await openEnricher({ ...(cityDb ? { cityDb } : {}), ...(asnDb ? { asnDb } : {}) });
+  for (const w of enricher.warnings) io.stderr.write(`warning: ${w}\n`);
+  return { locator: enricher, attribution: enricher.attribution, warnings: enricher.warnings, close: () => enricher.close() };
 }
 
 /** The `pcap` command. */
@@ -63,7 +66,8 @@ export const pcapCommand: CommandSpec = {
   summary: "packet-capture forensics: conversations, endpoints, DNS, and attack detectors",
   description: [
     "Read pcap/pcapng files (gzip-compressed too) or capture live, and report conversations,",
-    "endpoints (located with --geoip-db/--asn-db), traffic over time, DNS and HTTP, with findings of",
+    "endpoints (located with the embedded DB-IP/ASN databases, or --geoip-db/--asn-db), traffic over",
+    "time, DNS and HTTP, with findings of",
     "LOIC downloads, IRC !lazor commands, floods, TTL anomalies, fast-flux, domain-flux and",
     "predictable TCP sequence numbers. A damaged capture is analysed up to the damage.",
     "",
@@ -77,8 +81,9 @@ export const pcapCommand: CommandSpec = {
     { flags: "--filter <bpf>", description: "BPF filter for --live" },
     { flags: "--duration <s>", description: "seconds to capture with --live (default 10 unless --count)" },
     { flags: "--count <n>", description: "packets to capture with --live" },
-    { flags: "--geoip-db <mmdb>", description: "MaxMind City/Country database for endpoint locations" },
-    { flags: "--asn-db <mmdb>", description: "MaxMind ASN database for endpoint networks" },
+    { flags: "--geoip-db <mmdb>", description: "MaxMind City/Country database for endpoint locations (default: embedded DB-IP City Lite)" },
+    { flags: "--asn-db <mmdb>", description: "MaxMind ASN database for endpoint networks (default: embedded ip-location-db ASN)" },
+    { flags: "--no-geoip", description: "do not locate endpoints" },
     { flags: "--kml", description: "also write located endpoints as <name>.kml", default: false },
     { flags: "--title <text>", description: "report title" },
     ...THRESHOLD_FLAGS.map(([flags, , description]) => ({ flags, description })),
@@ -92,7 +97,7 @@ export const pcapCommand: CommandSpec = {
     const thresholds = thresholdsFromOptions(options);
     const out = outputOptions(options, live ? `pcap-live-${live}` : "pcap");
     const [{ analysePcap, captureLive, createPcapSession }, compose] = await Promise.all([import("../../analyses/pcap/index.js"), import("../../report/compose/pcap.js")]);
-    const geo = await openLocator(options.geoipDb as string | undefined, options.asnDb as string | undefined);
+    const geo = await openLocator(options.geoip !== false, options.geoipDb as string | undefined, options.asnDb as string | undefined, io);
     let result;
     try {
       if (live) {
@@ -130,6 +135,7 @@ export const pcapCommand: CommandSpec = {
     } finally {
       geo.close();
     }
+    result.warnings.push(...geo.warnings);
     for (const e of result.errors.slice(1)) io.stderr.write(`${e.toLine()}\n`);
     const report = compose.composePcapReport(result, {
       ...(options.title ? { title: String(options.title) } : {}),
