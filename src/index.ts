@@ -51,3 +51,24 @@ export {
   type Policy,
 } from "./analyses/scan/index.js";
 export { composeScanReport, stateCells, stateHeatmapSpec, type ScanReportOptions } from "./report/compose/scan.js";
+
+export {
+  analysePcap,
+  captureLive,
+  createPcapSession,
+  readCapture,
+  DEFAULT_THRESHOLDS,
+  describeThresholds,
+  type AnalysePcapOptions,
+  type LiveOptions,
+  type LiveSummary,
+  type PcapSession,
+  type PcapResult,
+  type PcapTotals,
+  type PcapAnalysisOptions,
+  type PcapThresholds,
+  type EndpointLocator,
+  type EndpointInfo,
+} from "./analyses/pcap/index.js";
+export { composePcapReport, composePcapKml, loadWorldTopology, mapPoints, worldMapSpec, type PcapReportOptions } from "./report/compose/pcap.js";
+export { openEnricher, countryName, classifyIp, EMBEDDED_ATTRIBUTION, type Enricher, type EnricherOptions, type IpInfo } from "./enrich/index.js";
