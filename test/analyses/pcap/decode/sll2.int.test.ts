@@ -1,0 +1,101 @@
+/**
+ * Linux cooked capture v2 (SLL2, link type 276) has no file in the shared corpus, so this test
+ * makes one: tcpdump records the `any` device of an `nrp-` namespace with `-y LINUX_SLL2` while a
+ * node script sends UDP and TCP over IPv4 and UDP over IPv6 on its loopback. Every frame must
+ * decode to the addresses and ports tshark reads from the same file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readCapture } from "../../../../src/analyses/pcap/read/reader.js";
+import { decodeFrame, newDecoded } from "../../../../src/analyses/pcap/decode/frame.js";
+import { newAddressTable } from "../../../../src/analyses/pcap/decode/address.js";
+import { LinkType } from "../../../../src/analyses/pcap/decode/link.js";
+import { canNetns, createNetns, deleteNetns } from "../netns.js";
+
+const NS = `nrp-sll2-${process.pid}`;
+const A = "198.18.16.60";
+const B = "198.18.16.61";
+const hasTshark = spawnSync("tshark", ["-v"]).status === 0;
+let dir: string;
+
+const SCRIPT = `
+import dgram from "node:dgram";
+import net from "node:net";
+const send = (type, host, port, msg) => new Promise((resolve) => {
+  const s = dgram.createSocket(type);
+  s.bind(0, host, () => s.send(msg, port, host, () => { s.close(); resolve(); }));
+});
+const server = net.createServer((c) => c.end("pong\\\\n"));
+await new Promise((r) => server.listen(7001, "${B}", r));
+const c = net.connect({ host: "${B}", port: 7001, localAddress: "${A}" });
+c.write("ping\\\\n");
+c.resume();
+await new Promise((r) => c.on("close", r));
+server.close();
+await send("udp4", "${A}", 5353, "v4 datagram");
+await send("udp6", "::1", 5354, "v6 datagram");
+`;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "nrp-sll2-"));
+  if (canNetns) createNetns(NS, [A, B]);
+});
+afterAll(() => {
+  if (canNetns) deleteNetns(NS);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!canNetns || !hasTshark)("SLL2 frames recorded by tcpdump -i any -y LINUX_SLL2", () => {
+  it("decode to tshark's addresses and ports", async () => {
+    const pcap = join(dir, "sll2.pcap");
+    writeFileSync(join(dir, "gen.mjs"), SCRIPT);
+    const dump = spawn("ip", ["netns", "exec", NS, "tcpdump", "-i", "any", "-y", "LINUX_SLL2", "--immediate-mode", "-U", "-n", "-w", pcap], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);
+      dump.stderr.on("data", (b: Buffer) => {
+        err += b.toString();
+        if (err.includes("listening on")) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    const gen = spawnSync("ip", ["netns", "exec", NS, process.execPath, join(dir, "gen.mjs")], { encoding: "utf8", timeout: 30_000 });
+    expect(gen.stderr).toBe("");
+    expect(gen.status).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    const closed = new Promise((r) => dump.once("close", r));
+    dump.kill("SIGINT");
+    await closed;
+
+    const addrs = newAddressTable();
+    const d = newDecoded();
+    const ours: string[] = [];
+    const linkTypes = new Set<number>();
+    await readCapture(pcap, (pkt) => {
+      linkTypes.add(pkt.linkType);
+      decodeFrame(pkt, addrs, d);
+      ours.push(d.ipVersion ? `${addrs.text(d.src)} ${addrs.text(d.dst)} ${d.proto} ${d.sport} ${d.dport}` : "-");
+    });
+    expect([...linkTypes], err).toEqual([LinkType.sll2]);
+
+    const fields = ["ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.proto", "ipv6.nxt", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport"];
+    const out = execFileSync("tshark", ["-n", "-r", pcap, "-T", "fields", "-E", "occurrence=f", ...fields.flatMap((f) => ["-e", f])], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const theirs = out.trimEnd().split("\n").map((l) => {
+      const [s4, d4, s6, d6, p4, p6, ts, td, us, ud] = l.split("\t");
+      const proto = p4 || p6;
+      // ICMP errors quote the offending datagram: tshark's first port fields are the quoted ones.
+      const icmp = proto === "1" || proto === "58";
+      return s4 || s6 ? `${s4 || s6} ${d4 || d6} ${proto} ${icmp ? -1 : ts || us || -1} ${icmp ? -1 : td || ud || -1}` : "-";
+    });
+    expect(ours).toEqual(theirs);
+    // The TCP exchange, the IPv4 datagram and the IPv6 datagram are all there.
+    expect(ours.filter((l) => l.startsWith(`${A} ${B} 6 `)).length).toBeGreaterThanOrEqual(3);
+    expect(ours).toContain(`${A} ${A} 17 ${ours.find((l) => l.startsWith(`${A} ${A} 17`))!.split(" ")[3]} 5353`);
+    expect(ours.some((l) => l.startsWith("::1 ::1 17 ") && l.endsWith(" 5354"))).toBe(true);
+  });
+});
