@@ -167,6 +167,9 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
   const probes: SentProbe[] = [];
   const replies: ReceivedReply[] = [];
   let wake: (() => void) | null = null;
+  const adaptive = options.adaptiveWait ?? true;
+  let maxRtt = -1;
+  let lastEvent = 0;
   const captures = new Map<string, CaptureHandle>();
   try {
     for (const p of paths.values()) {
@@ -175,7 +178,11 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
         // 4. Decode in place; keep only replies to this run.
         const r = decodeReply(frame, ipv4Offset(frame, len, handle.linkType), len, magic, sport);
         if (!r) return;
-        replies.push({ ...r, at: fx.now() });
+        const at = fx.now();
+        replies.push({ ...r, at });
+        const sent = probes[r.index];
+        if (sent && sent.target === r.probeDst) maxRtt = Math.max(maxRtt, at - sent.sentAt);
+        lastEvent = at;
         wake?.();
       });
       captures.set(p.iface, handle);
@@ -196,13 +203,18 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
         sport,
       });
       captures.get(path.iface)!.send(frame);
-      probes.push({ index, target, port, ttl, sentAt: fx.now() });
+      probes.push({ index, target, port, ttl, sentAt: (lastEvent = fx.now()) });
     };
     const complete = () => silentHops(probes, matchReplies(probes, replies)).length === 0 && destinationTtls(probes, matchReplies(probes, replies)).size === options.targets.length * ports.length;
     const wait = async () => {
-      // 5. Until the timeout, the abort, or every path answered to its destination.
-      const until = fx.now() + timeoutMs;
-      while (fx.now() < until && !options.signal?.aborted && !complete()) {
+      // 5. Until the timeout, the abort, every path answered to its destination, or (adaptive)
+      // a quiet spell of 4 × the largest RTT seen + 250 ms after the last probe or reply, as
+      // nmap adapts its waits: answers that late are rare, and the retry rounds catch them.
+      const hardUntil = fx.now() + timeoutMs;
+      while (!options.signal?.aborted && !complete()) {
+        const quiet = adaptive && maxRtt >= 0 ? 4 * maxRtt + 250 : timeoutMs;
+        const until = Math.min(hardUntil, lastEvent + quiet);
+        if (fx.now() >= until) break;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.max(1, Math.min(until - fx.now(), 250)));
           wake = () => {

@@ -64,8 +64,13 @@ export interface TraceOptions {
   queries?: number;
   /** Extra rounds for hops that stayed silent. Default 2. */
   retries?: number;
-  /** ms to wait for replies after each round's last probe. Default 2000 (scapy's timeout). */
+  /** Longest wait for replies after each round's last probe, ms. Default 2000 (scapy's timeout). */
   timeoutMs?: number;
+  /**
+   * End a round early once nothing arrived for 4 × the largest RTT seen + 250 ms (raw probes
+   * only). Default true; false waits the full `timeoutMs` every round, as scapy does.
+   */
+  adaptiveWait?: boolean;
   /** Stops the trace; what came back so far is kept. */
   signal?: AbortSignal;
 }

@@ -10,8 +10,13 @@
  * Routers forward (ip_forward=1) and do not rate-limit ICMP errors (icmp_ratelimit=0), so a
  * burst of parallel probes gets every time-exceeded it earns; r2 drops its own ICMP output
  * (iptables OUTPUT -p icmp -j DROP) and is the silent `unk` hop 2.
+ *
+ * With `delayMs`, r1 sends everything that arrives from the probe through a TUN device whose
+ * userspace forwarder (delay_hop.py) holds each packet that long: real link delay without netem
+ * for every hop behind r1 (policy routing: `iif eth0` → TUN, `iif tun0` → the main table).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
 
 /** True when this process may create namespaces and run iptables (root, `ip`, `iptables`). */
 export const canNetns: boolean = (() => {
@@ -48,8 +53,14 @@ const s = net.createServer((c) => c.on("error", () => {}));
 s.listen(Number(process.argv[1]), "0.0.0.0", () => process.stdout.write("ready\\n"));
 `;
 
+/** Options of {@link createTraceLab}. */
+export interface TraceLabOptions {
+  /** One-way delay in ms added behind r1 by a userspace TUN forwarder. Default 0 (none). */
+  delayMs?: number;
+}
+
 /** Builds the lab (see the module comment); `tag` ≤ 5 characters keeps parallel labs apart. */
-export async function createTraceLab(tag: string): Promise<TraceLab> {
+export async function createTraceLab(tag: string, options: TraceLabOptions = {}): Promise<TraceLab> {
   const n = (x: string) => `nrt-${tag}-${x}`;
   const ns = { p: n("p"), r1: n("r1"), r2: n("r2"), r3: n("r3"), s1: n("s1"), s2: n("s2") };
   const all = Object.values(ns);
@@ -91,12 +102,23 @@ export async function createTraceLab(tag: string): Promise<TraceLab> {
     }
     sh("ip", ["netns", "exec", ns.r2, "iptables", "-A", "OUTPUT", "-p", "icmp", "-j", "DROP"]);
     sh("ip", ["netns", "exec", ns.s2, "iptables", "-A", "INPUT", "-p", "tcp", "--dport", "443", "-j", "DROP"]);
-    await new Promise<void>((resolve, reject) => {
-      const c = spawn("ip", ["netns", "exec", ns.s1, process.execPath, "-e", LISTENER, "80"], { stdio: ["ignore", "pipe", "pipe"] });
-      children.push(c);
-      c.stdout!.once("data", () => resolve());
-      c.once("exit", (code) => reject(new Error(`listener exited ${code}`)));
-    });
+    const start = (args: string[]) =>
+      new Promise<void>((resolve, reject) => {
+        const c = spawn("ip", ["netns", "exec", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+        children.push(c);
+        let err = "";
+        c.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+        c.stdout!.once("data", () => resolve());
+        c.once("exit", (code) => reject(new Error(`${args[1]} in ${args[0]} exited ${code}: ${err}`)));
+      });
+    await start([ns.s1, process.execPath, "-e", LISTENER, "80"]);
+    if (options.delayMs) {
+      await start([ns.r1, "/usr/bin/python3", join(import.meta.dirname, "delay_hop.py"), "tun0", String(options.delayMs)]);
+      sh("ip", ["-n", ns.r1, "link", "set", "tun0", "up"]);
+      sh("ip", ["-n", ns.r1, "route", "add", "default", "dev", "tun0", "table", "100"]);
+      sh("ip", ["-n", ns.r1, "rule", "add", "iif", "eth0", "lookup", "100", "priority", "100"]);
+      sh("ip", ["netns", "exec", ns.r1, "sysctl", "-qw", "net.ipv4.conf.tun0.rp_filter=0"]);
+    }
   } catch (e) {
     close();
     throw e;
