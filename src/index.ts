@@ -72,3 +72,22 @@ export {
 } from "./analyses/pcap/index.js";
 export { composePcapReport, composePcapKml, loadWorldTopology, mapPoints, worldMapSpec, type PcapReportOptions } from "./report/compose/pcap.js";
 export { openEnricher, countryName, classifyIp, EMBEDDED_ATTRIBUTION, type Enricher, type EnricherOptions, type IpInfo } from "./enrich/index.js";
+
+export {
+  traceRoute,
+  traceResultFromDataset,
+  buildRouteGraph,
+  parseTracerouteOutput,
+  ProbeProtocol,
+  isReplyKind,
+  portStatus,
+  TRACE_HOP_COLUMNS,
+  type TraceRouteOptions,
+  type TraceResult,
+  type TraceHopRow,
+  type TraceHopsDataset,
+  type ReplyKind,
+  type RouteGraph,
+  type HopLocator,
+} from "./analyses/trace/index.js";
+export { composeTraceReport, routeGraphDot, renderRouteGraph, asPaths, type TraceReportOptions } from "./report/compose/trace.js";
