@@ -12,12 +12,13 @@ import { readCapture } from "../../../src/analyses/pcap/read/reader.js";
 import { decodeFrame, newDecoded } from "../../../src/analyses/pcap/decode/frame.js";
 import { newAddressTable } from "../../../src/analyses/pcap/decode/address.js";
 import { parseDns } from "../../../src/analyses/pcap/decode/dns.js";
+import { parseHttpRequest } from "../../../src/analyses/pcap/decode/app.js";
 import { DNS_DIR, loadIndex } from "./helpers.js";
 
 const hasTshark = spawnSync("tshark", ["-v"]).status === 0 && spawnSync("mergecap", ["-h"]).status === 0;
 if (!hasTshark) console.warn("tshark/mergecap not installed: tshark cross-check skipped");
 
-const FIELDS = ["frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "dns.qry.name"];
+const FIELDS = ["frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "dns.qry.name", "http.request.method", "http.request.uri", "http.host"];
 /** Link types netreport decodes to IP: tshark's IP fields must be matched there. */
 const SUPPORTED = new Set(["ether", "linux-sll", "rawip", "rawip4", "rawip6", "null", "ppp", "chdlc"]);
 
@@ -30,6 +31,8 @@ interface Ours {
   dport: number;
   fragment: boolean;
   dns: string | null;
+  /** "METHOD uri host" of an HTTP request starting in this frame. */
+  http: string | null;
   linkType: string;
 }
 
@@ -48,6 +51,11 @@ async function decodeFiles(files: { path: string; linkType: string }[]): Promise
       decodeFrame(pkt, addrs, d);
       let dns: string | null = null;
       if (d.proto === 17 && (d.sport === 53 || d.dport === 53) && !d.fragment) dns = parseDns(pkt.buf, d.payloadOffset, d.payloadLength)?.questions[0]?.name ?? null;
+      let http: string | null = null;
+      if (d.proto === 6 && d.payloadLength > 0 && !d.fragment) {
+        const r = parseHttpRequest(pkt.buf, d.payloadOffset, d.payloadLength);
+        if (r) http = `${r.method} ${r.uri} ${r.host ?? ""}`;
+      }
       out.push({
         v: d.ipVersion,
         src: d.ipVersion ? addrs.text(d.src) : "",
@@ -57,6 +65,7 @@ async function decodeFiles(files: { path: string; linkType: string }[]): Promise
         dport: d.dport,
         fragment: d.fragment,
         dns,
+        http,
         linkType: f.linkType,
       });
     }).catch(() => undefined);
@@ -65,7 +74,7 @@ async function decodeFiles(files: { path: string; linkType: string }[]): Promise
 }
 
 function tshark(file: string): string[][] {
-  const text = execFileSync("tshark", ["-n", "-r", file, "-T", "fields", ...FIELDS.flatMap((f) => ["-e", f])], { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "ignore"] });
+  const text = execFileSync("tshark", ["-n", "-r", file, "-T", "fields", "-E", "occurrence=f", ...FIELDS.flatMap((f) => ["-e", f])], { encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "ignore"] });
   return text.split("\n").filter(Boolean).map((l) => l.split("\t"));
 }
 
@@ -74,7 +83,7 @@ describe.skipIf(!hasTshark)("decoding agrees with tshark", () => {
     const entries = loadIndex().filter((e) => e.packets !== null && e.packets > 0);
     const all = [...entries.map((e) => ({ path: e.path, linkType: e.linkType })), ...["PCAP-ATTACK_C2_Foudre_Backdoor_DGA.pcapng", "PCAP-ATTACK_Exploit_DoS_cve-2020-1350_dns_sig_maxspl0it.pcapng"].map((f) => ({ path: `${DNS_DIR}/${f}`, linkType: "ether" }))];
     const mismatches: string[] = [];
-    let compared = { addr: 0, port: 0, dns: 0 };
+    let compared = { addr: 0, port: 0, dns: 0, http: 0 };
     let ipFramesTshark = 0;
     let missed = 0;
     const BATCH = 150;
@@ -87,7 +96,7 @@ describe.skipIf(!hasTshark)("decoding agrees with tshark", () => {
       expect(theirs.length, `frames in batch ${b}`).toBe(ours.length);
       theirs.forEach((t, i) => {
         const o = ours[i]!;
-        const [, ipSrc, ipDst, v6Src, v6Dst, tSp, tDp, uSp, uDp, qname] = t.map((x) => (x ?? "").split(",")[0]!);
+        const [, ipSrc, ipDst, v6Src, v6Dst, tSp, tDp, uSp, uDp, qname, method, uri, host] = t.map((x) => x ?? "");
         const tsharkIp = ipSrc || v6Src;
         if (SUPPORTED.has(o.linkType) && tsharkIp) {
           ipFramesTshark++;
@@ -108,13 +117,18 @@ describe.skipIf(!hasTshark)("decoding agrees with tshark", () => {
             if (String(o.sport) !== sp || String(o.dport) !== dp) mismatches.push(`${where}: ours ports ${o.sport}>${o.dport}, tshark ${sp}>${dp}`);
           }
         }
+        // HTTP: where tshark dissects a request in the same frame (one segment, a port it knows).
+        if (method && o.http !== null) {
+          compared.http++;
+          if (o.http !== `${method} ${uri} ${host}`) mismatches.push(`${where}: ours HTTP ${o.http}, tshark ${method} ${uri} ${host}`);
+        }
         if (o.dns && qname && /^[a-z0-9._-]+$/i.test(o.dns)) {
           compared.dns++;
           if (o.dns !== (qname === "<Root>" ? "." : qname)) mismatches.push(`${where}: ours DNS ${o.dns}, tshark ${qname}`);
         }
       });
     }
-    console.log(`tshark cross-check: ${compared.addr} address pairs, ${compared.port} port pairs, ${compared.dns} DNS names compared; ${missed}/${ipFramesTshark} IP frames of supported link types not decoded`);
+    console.log(`tshark cross-check: ${compared.addr} address pairs, ${compared.port} port pairs, ${compared.dns} DNS names, ${compared.http} HTTP requests compared; ${missed}/${ipFramesTshark} IP frames of supported link types not decoded`);
     expect(compared.addr).toBeGreaterThan(4000);
     expect(compared.port).toBeGreaterThan(2500);
     expect(compared.dns).toBeGreaterThan(20);
