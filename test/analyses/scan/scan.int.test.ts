@@ -23,8 +23,8 @@ const EXPECTED: Record<string, Record<number, string>> = {
 };
 
 /** Runs our scanner inside the scanner namespace (the test runner lives in the root one). */
-export function scanInNs(lab: Lab, targets: string, ports: string, options: Record<string, unknown> = {}): ScanResult & { elapsedMs: number } {
-  const out = execFileSync("ip", ["netns", "exec", lab.scanner, process.execPath, "--import", "tsx", "test/analyses/scan/helpers/scan-child.ts", JSON.stringify({ targets, ports, options })], {
+export function scanInNs(lab: Lab, targets: string, ports: string, options: Record<string, unknown> = {}, netSocket = false): ScanResult & { elapsedMs: number } {
+  const out = execFileSync("ip", ["netns", "exec", lab.scanner, process.execPath, "--import", "tsx", "test/analyses/scan/helpers/scan-child.ts", JSON.stringify({ targets, ports, options, netSocket })], {
     encoding: "utf8",
     maxBuffer: 64 << 20,
   });
@@ -82,5 +82,12 @@ describe.skipIf(!canNetns)("connect scan in namespaces vs nmap -sT", () => {
     expect(h1.srttMs).toBeGreaterThan(0);
     expect(h1.srttMs).toBeLessThan(50);
     expect(ours.partial).toBe(false);
+  });
+
+  it("finds the same states and banners with the portable net.Socket probe as with the raw TCP handle", () => {
+    const viaNet = scanInNs(lab, "198.18.32.11-13", PORTS, { retries: 6, bannerMs: 300 }, true);
+    expect(table(viaNet)).toEqual(EXPECTED);
+    const h1 = viaNet.hosts.find((h) => h.address === "198.18.32.11")!;
+    expect(h1.ports.find((p) => p.port === 22)).toMatchObject({ service: "ssh", banner: "SSH-2.0-nrs\\r\\n" });
   });
 });

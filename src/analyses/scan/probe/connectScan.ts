@@ -16,6 +16,7 @@ import { formatBanner } from "./banner.js";
 import { newHostProbes, setState, toHostResult, type HostProbes } from "./hostResult.js";
 import { DEFAULT_RTT_LIMITS, rttTimeout, rttUpdate, type RttLimits } from "./rtt.js";
 import { openFileLimit, tcpConnect, type ConnectEffect } from "./tcp.js";
+import { rawTcpConnect } from "./rawTcp.js";
 import type { ServicesTable } from "../ports/services.js";
 import type { Target, TargetPlan } from "../targets/expand.js";
 import { PortState, type HostResult, type ScanResult } from "../types.js";
@@ -71,9 +72,13 @@ export interface ScanEffects {
   sleep: (ms: number) => Promise<void>;
 }
 
-/** The real effects: Node sockets, /proc/self/limits, performance.now, setTimeout. */
+/**
+ * The real effects: connects on libuv's raw TCP handle when Node exposes it (rawTcp.ts, about
+ * twice as fast on refused ports), else on `net.Socket`; /proc/self/limits, performance.now,
+ * setTimeout.
+ */
 export const defaultScanEffects: ScanEffects = {
-  connect: tcpConnect,
+  connect: rawTcpConnect ?? tcpConnect,
   openFileLimit: () => openFileLimit(),
   now: () => performance.now(),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

@@ -9,6 +9,7 @@ import { Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { ProbeOutcome } from "./classify.js";
+import { after, cancel, type Deadline } from "./deadlines.js";
 
 /** One connect probe. */
 export interface ProbeRequest {
@@ -33,18 +34,18 @@ export const tcpConnect: ConnectEffect = (req) =>
     const socket = new Socket();
     let done = false;
     let rttMs = 0;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Deadline | null = null;
     const finish = (o: Omit<ProbeOutcome, "rttMs"> & { rttMs?: number }) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      cancel(timer);
       socket.removeAllListeners();
       socket.on("error", () => {});
       if (socket.readyState === "open") socket.resetAndDestroy();
       else socket.destroy();
       resolve({ ...o, rttMs: o.rttMs ?? performance.now() - started });
     };
-    timer = setTimeout(() => finish({ kind: "timeout", code: null, banner: null }), req.timeoutMs);
+    timer = after(req.timeoutMs, () => finish({ kind: "timeout", code: null, banner: null }));
     socket.once("error", (e: NodeJS.ErrnoException) => finish({ kind: "error", code: e.code ?? "UNKNOWN", banner: null }));
     socket.once("connect", () => {
       rttMs = performance.now() - started;
@@ -52,11 +53,11 @@ export const tcpConnect: ConnectEffect = (req) =>
       // another source port, which then finds the port's real state.
       if (isSelfConnection(socket)) return finish({ kind: "error", code: "ESELFCONNECT", banner: null, rttMs });
       if (req.bannerMs <= 0) return finish({ kind: "connected", code: null, banner: null, rttMs });
-      clearTimeout(timer);
+      cancel(timer);
       const chunks: Buffer[] = [];
       let size = 0;
       const stop = () => finish({ kind: "connected", code: null, banner: size ? Buffer.concat(chunks).subarray(0, req.bannerBytes) : null, rttMs });
-      timer = setTimeout(stop, req.bannerMs);
+      timer = after(req.bannerMs, stop);
       socket.on("data", (d: Buffer) => {
         chunks.push(d);
         size += d.length;
