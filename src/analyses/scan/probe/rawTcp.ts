@@ -87,7 +87,9 @@ export const rawTcpConnect: ConnectEffect | null = wrap
           if (req.bannerMs <= 0) return end({ kind: "connected", code: null, rttMs, banner: null }, "reset");
           cancel(deadline);
           done = true;
-          readBanner(new Socket({ handle: handle as never, readable: true, writable: true }), req.bannerMs, req.bannerBytes).then((banner) => resolve({ kind: "connected", code: null, rttMs, banner }));
+          // net.Socket takes an existing handle (an undocumented option, used by Node's own cluster code).
+          const socket = new Socket({ handle, readable: true, writable: true } as unknown as ConstructorParameters<typeof Socket>[0]);
+          readBanner(socket, req.bannerMs, req.bannerBytes).then((banner) => resolve({ kind: "connected", code: null, rttMs, banner }));
         };
         const err = req.family === 6 ? handle.connect6(creq, req.address, req.port) : handle.connect(creq, req.address, req.port);
         if (err) end({ kind: "error", code: errnoName(err), rttMs: performance.now() - started, banner: null }, "close");
