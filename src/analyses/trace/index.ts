@@ -92,7 +92,6 @@ export async function traceRoute(options: TraceRouteOptions, effects: TraceEffec
   const method = options.method ?? "raw";
   if (local.length) {
     hops = hops.concat(await localTrace(options, local));
-    warnings.push(`${local.join(", ")} ${local.length > 1 ? "are" : "is"} this host: measured with connect() (one hop; raw frames on lo are dropped as martians)`);
   }
   if (remote.length) {
     if (method === "raw") {

@@ -198,6 +198,7 @@ export function composeTraceReport(result: TraceResult, options: TraceReportOpti
         ? `${(params?.protocol ?? "tcp").toUpperCase()} probes for every TTL up to ${params?.maxTtl ?? 30} were sent to all targets at once as raw frames; each reply was matched to its probe by the headers it quotes or acknowledges. Silent hops were probed again. The probing host's kernel answers each SYN-ACK with a RST, as it does for scapy and nmap -sS: no connection is left open.`
         : "The system `traceroute` ran once per target and port; its output was read into the same hops. It does not say whether a destination answered SYN-ACK or RST (`dst`).",
       "",
+      ...(targets.some((t) => t.startsWith("127.") || t === result.source) ? ["This host's own addresses are one hop away and were measured with connect(): Linux drops raw frames injected on the loopback interface as martians.", ""] : []),
       "Reply codes (as scapy prints them): `11` ICMP time exceeded, `SA` SYN-ACK (open), `RA` RST (closed), `3/n` ICMP destination unreachable with code n, `0` echo reply, `dst` reached, `unk` no answer.",
       "",
       "Routers limit the ICMP errors they send (Linux: one per second per source after a burst of six), so hops that are silent in one run can answer in the next.",

@@ -32,7 +32,7 @@ describe("traceRoute to 127.0.0.1", () => {
     expect(r.hops.rows[0]!.rttMs).toBeGreaterThan(0);
     expect(r.hops.rows[0]!.scope).toBe("loopback (RFC 1122)");
     expect(r.source).toBe("127.0.0.1");
-    expect(r.hops.warnings.join()).toMatch(/connect\(\)/);
+    expect(r.hops.warnings).toEqual([]);
     expect(r.hops.provenance.parameters).toMatchObject({ targets: ["127.0.0.1"], source: "127.0.0.1" });
   });
 
