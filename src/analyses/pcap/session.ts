@@ -15,7 +15,7 @@ import { newAddressTable } from "./decode/address.js";
 import { decodeFrame, newDecoded, TcpFlag } from "./decode/frame.js";
 import { parseDns } from "./decode/dns.js";
 import { newDnsTcpReassembler } from "./decode/dnsStream.js";
-import { ircLines, parseHttpRequest } from "./decode/app.js";
+import { ircLines, parseHttpRequest, type HttpRequest } from "./decode/app.js";
 import { isSupportedLinkType } from "./decode/link.js";
 import { isoUs, type CollectContext, type Collector } from "./collector.js";
 import { DEFAULT_THRESHOLDS, type PcapThresholds } from "./thresholds.js";
@@ -120,6 +120,8 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
   const onHttp = collectors.filter((c) => c.http).map((c) => c.http!.bind(c));
   const onIrc = collectors.filter((c) => c.irc).map((c) => c.irc!.bind(c));
   const d = newDecoded();
+  // One request object for the whole run, like `d`: collectors copy what they keep.
+  const httpReq: HttpRequest = { method: "", uri: "", host: null, userAgent: null };
   let dnsTcp = newDnsTcpReassembler();
   const totals: PcapTotals = { packets: 0, bytes: 0, ipPackets: 0, cutPackets: 0, headerCutPackets: 0, fragments: 0, dnsMessages: 0, httpRequests: 0, firstUs: null, lastUs: null };
   const captures: CaptureRow[] = [];
@@ -180,7 +182,7 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
         return;
       }
       if (len === 0) return;
-      const req = parseHttpRequest(pkt.buf, d.payloadOffset, len);
+      const req = parseHttpRequest(pkt.buf, d.payloadOffset, len, httpReq);
       if (req) {
         totals.httpRequests++;
         for (const f of onHttp) f(req, pkt, d, ctx);

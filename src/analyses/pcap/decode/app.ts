@@ -94,8 +94,10 @@ function value(buf: Buffer, p: number, eol: number): string {
 /**
  * Parses an HTTP request at `buf[off, off + len)`, or null when the payload does not start with one.
  * Reads at most SCAN_LIMIT bytes and never past the segment (the chunk `buf` holds later packets).
+ * With `into`, fills and returns that object instead of a new one (the hot loop reuses one; its
+ * fields are immutable strings, so what a collector copies out stays valid).
  */
-export function parseHttpRequest(buf: Buffer, off: number, len: number): HttpRequest | null {
+export function parseHttpRequest(buf: Buffer, off: number, len: number, into?: HttpRequest): HttpRequest | null {
   if (len < 14 || BY_FIRST[buf[off]!] === undefined) return null;
   const end = off + Math.min(len, SCAN_LIMIT);
   // 1. Method: up to 7 letters then a space; only the known ones.
@@ -133,7 +135,12 @@ export function parseHttpRequest(buf: Buffer, off: number, len: number): HttpReq
     else if (userAgent === null && startsWithName(buf, p, eol, USER_AGENT)) userAgent = value(buf, p + USER_AGENT.length, eol);
     p = eol + 1;
   }
-  return { method, uri, host, userAgent };
+  if (into === undefined) return { method, uri, host, userAgent };
+  into.method = method;
+  into.uri = uri;
+  into.host = host;
+  into.userAgent = userAgent;
+  return into;
 }
 
 /** The text lines of an IRC payload (CRLF or LF separated, at most `SCAN_LIMIT` bytes, empty lines dropped). */

@@ -13,9 +13,18 @@ export function isLoicUri(uri: string): boolean {
 /** Detects LOIC downloads, one finding per downloading client. */
 export function loicDownload(): Collector {
   const byClient = new Map<string, { server: string; host: string | null; uri: string; ref: PacketRef }[]>();
+  // Verdicts per target: the parser interns repeated targets, so a busy site's few paths are
+  // judged once each instead of by two case-insensitive searches per request.
+  const verdicts = new Map<string, boolean>();
   return {
     http(req, pkt, d, ctx) {
-      if (req.method !== "GET" || !isLoicUri(req.uri)) return;
+      if (req.method !== "GET") return;
+      let loic = verdicts.get(req.uri);
+      if (loic === undefined) {
+        loic = isLoicUri(req.uri);
+        if (verdicts.size < 10_000) verdicts.set(req.uri, loic);
+      }
+      if (!loic) return;
       const client = ctx.addrs.text(d.src);
       let list = byClient.get(client);
       if (!list) byClient.set(client, (list = []));
