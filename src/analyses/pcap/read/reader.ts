@@ -2,10 +2,11 @@
  * Streaming capture reader: file (plain or gzip) → large chunks → format parser → packets.
  *
  *   1. open the file; gzip is told by its magic 1f 8b and inflated as a stream
- *   2. read chunks of `chunkBytes` into one working buffer; the parser decodes records in place
- *      (frames are handed on as offsets into that buffer, never copied)
- *   3. the unparsed tail of a chunk moves to the buffer's start; the buffer grows only when one
- *      record is larger than it (bounded by MAX_RECORD_BYTES), so memory stays flat
+ *   2. read chunks of `chunkBytes` into two alternating buffers: the next chunk is read while the
+ *      parser decodes the current one in place (frames are handed on as offsets, never copied)
+ *   3. the unparsed tail of a chunk is copied into the reserve in front of the next one; only a
+ *      record longer than the reserve gets a buffer of its own (bounded by MAX_RECORD_BYTES), so
+ *      memory stays flat
  *   4. at the end, leftover bytes mean the capture was cut inside a record: EPCAP_TRUNCATED
  *
  * Errors are thrown after every earlier packet has reached the sink, so callers keep them.
@@ -124,6 +125,12 @@ function gunzipSource(file: string): Source {
 }
 
 /**
+ * Bytes kept free in front of every chunk for the unparsed tail of the previous one. A longer tail
+ * (a record over 256 KiB cut by the chunk's end) takes the slow path: a buffer of its own.
+ */
+const RESERVE = 256 * 1024 + 64;
+
+/**
  * Reads a pcap or pcapng file (optionally gzip-compressed) and calls `sink` for every frame.
  * @throws NetreportError EPCAP_MAGIC, EPCAP_TRUNCATED, EPCAP_RECORD (after the packets before the
  * fault reached the sink), EINPUT when the file cannot be opened, EINTERRUPTED on abort.
@@ -131,50 +138,52 @@ function gunzipSource(file: string): Source {
 export async function readCapture(file: string, sink: PacketSink, options: ReadOptions = {}): Promise<ReadSummary> {
   const chunk = Math.max(64 * 1024, options.chunkBytes ?? 4 * 1024 * 1024);
   const { source, gzip, size } = await openSource(file);
-  // A small plain file gets a buffer of its size: the corpus is hundreds of files of a few KiB.
-  let buf = Buffer.allocUnsafe(gzip ? chunk : Math.max(4096, Math.min(chunk, size + 1)));
-  let start = 0;
-  let end = 0;
+  const pull = async (buf: Buffer, off: number, len: number) => {
+    const n = await source.pull(buf, off, len);
+    options.onProgress?.(source.position(), size);
+    return n;
+  };
+  // Two buffers: the parser works on `cur` while the next chunk is read into `spare` (on the
+  // thread pool, so reading and decoding overlap). A small plain file gets buffers of its size:
+  // the corpus is hundreds of files of a few KiB.
+  const len = gzip ? chunk : Math.max(4096, Math.min(chunk, size + 1));
+  const reserve = Math.min(RESERVE, len);
+  let cur = Buffer.allocUnsafe(reserve + len);
+  let spare = Buffer.allocUnsafe(reserve + len);
+  let start = reserve;
+  let end = reserve;
   let streamOffset = 0;
   let parser: FormatParser | null = null;
+  let next: Promise<number> | null = null;
   try {
+    const first = await pull(cur, end, len);
+    end += first;
+    let eof = first === 0;
     for (;;) {
       if (options.signal?.aborted) {
         throw new NetreportError("EINTERRUPTED", `reading stopped after ${parser?.packets ?? 0} packets`, { where: `${file} @ byte ${streamOffset}` });
       }
-      // 3. Move the unparsed tail to the front, growing the buffer for an oversized record.
-      const want = Math.max(parser?.need ?? 24, 4);
-      if (start > 0) {
-        buf.copy(buf, 0, start, end);
-        end -= start;
-        start = 0;
-      }
-      if (want > buf.length && want <= MAX_RECORD_BYTES + 32) {
-        const bigger = Buffer.allocUnsafe(Math.max(want, buf.length * 2));
-        buf.copy(bigger, 0, 0, end);
-        buf = bigger;
-      }
-      // 2. Read the next chunk.
-      const n = await source.pull(buf, end, buf.length - end);
-      end += n;
-      options.onProgress?.(source.position(), size);
-      if (!parser) {
-        if (end < 4) {
-          if (n === 0) throw captureError("EPCAP_TRUNCATED", `file is ${end} bytes long, too short for any capture header`, file, 0, 0);
-          continue;
-        }
-        const magic = buf.readUInt32BE(0);
+      if (!parser && end - start >= 4) {
+        const magic = cur.readUInt32BE(start);
         if (isPcapMagic(magic)) parser = pcapParser(file, sink);
         else if (magic === PCAPNG_SHB) parser = pcapngParser(file, sink);
         else {
           throw captureError("EPCAP_MAGIC", `not a pcap or pcapng capture (magic 0x${magic.toString(16).padStart(8, "0")})`, file, 0, 0, "give a .pcap, .pcapng or gzip-compressed capture file");
         }
       }
-      const consumed = parser.parse(buf, start, end, streamOffset);
-      streamOffset += consumed - start;
-      start = consumed;
-      if (n === 0) {
+      // 2. Read the next chunk behind the spare buffer's reserve while this one is parsed.
+      next = eof ? null : pull(spare, reserve, len);
+      if (parser) {
+        const consumed = parser.parse(cur, start, end, streamOffset);
+        streamOffset += consumed - start;
+        start = consumed;
+      }
+      const n = next ? await next : 0;
+      next = null;
+      if (n === 0) eof = true;
+      if (eof) {
         // 4. End of stream: anything unparsed is a cut record.
+        if (!parser) throw captureError("EPCAP_TRUNCATED", `file is ${end - start} bytes long, too short for any capture header`, file, 0, 0);
         if (start < end) {
           const inHeader = parser.packets === 0 && streamOffset === 0;
           throw captureError(
@@ -189,8 +198,36 @@ export async function readCapture(file: string, sink: PacketSink, options: ReadO
         }
         return { packets: parser.packets, streamBytes: streamOffset, format: parser.description, gzip };
       }
+      // 3. Put the unparsed tail of this chunk in front of the new bytes.
+      const tail = end - start;
+      if (tail <= reserve) {
+        cur.copy(spare, reserve - tail, start, end);
+        [cur, spare] = [spare, cur];
+        start = reserve - tail;
+        end = reserve + n;
+      } else {
+        // A record longer than the reserve (the parsers bound it at MAX_RECORD_BYTES): gather it
+        // whole in a buffer of its own, reading without overlap until it is complete.
+        const need = Math.max(parser?.need ?? 0, tail + n);
+        const big = Buffer.allocUnsafe(need + reserve + len);
+        cur.copy(big, 0, start, end);
+        spare.copy(big, tail, reserve, reserve + n);
+        cur = big;
+        start = 0;
+        end = tail + n;
+        while (end < need) {
+          const m = await pull(cur, end, cur.length - end);
+          if (m === 0) {
+            eof = true;
+            break;
+          }
+          end += m;
+        }
+      }
     }
   } finally {
+    // A read still in flight (the parser threw) must settle before its source closes.
+    if (next) await next.catch(() => 0);
     await source.close();
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Chunk boundaries of the streaming reader: records cut at every possible place between two chunks,
- * records larger than a chunk (the buffer grows for them), gzip, and a cut inside an oversized
- * record. Frames must come out whole and in order, with their bytes intact.
+ * Chunk boundaries of the double-buffered reader: records cut at every possible place between two
+ * chunks, records longer than the reserve in front of a chunk and than the chunk itself (the slow
+ * path), gzip, and a cut inside an oversized record. Frames must come out whole and in order, with
+ * their bytes intact.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -66,7 +67,7 @@ describe("readCapture chunking", () => {
     expect(await frames(`${path}.gz`, 64 * 1024)).toEqual({ sizes: lengths, intact: true });
   });
 
-  it("reads records larger than the chunk between small ones", async () => {
+  it("reads records longer than the reserve and the chunk (slow path) between small ones", async () => {
     const lengths = [60, 300_000, 70, 1_500_000, 1_500_000, 80, 262_145, 90];
     const path = join(dir, "big.pcap");
     writeFileSync(path, pcap(lengths));
