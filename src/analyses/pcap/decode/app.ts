@@ -131,8 +131,11 @@ export function parseHttpRequest(buf: Buffer, off: number, len: number, into?: H
     let eol = p;
     while (eol < end && buf[eol] !== LF) eol++;
     if (eol === p || (eol === p + 1 && buf[p] === CR)) break;
-    if (host === null && startsWithName(buf, p, eol, HOST)) host = value(buf, p + HOST.length, eol);
-    else if (userAgent === null && startsWithName(buf, p, eol, USER_AGENT)) userAgent = value(buf, p + USER_AGENT.length, eol);
+    // The first letter picks the candidate name (most lines are neither).
+    const c0 = buf[p]! | 0x20;
+    if (c0 === 0x68 && host === null && startsWithName(buf, p, eol, HOST)) host = value(buf, p + HOST.length, eol);
+    else if (c0 === 0x75 && userAgent === null && startsWithName(buf, p, eol, USER_AGENT)) userAgent = value(buf, p + USER_AGENT.length, eol);
+    if (host !== null && userAgent !== null) break;
     p = eol + 1;
   }
   if (into === undefined) return { method, uri, host, userAgent };
