@@ -187,14 +187,12 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
       });
       captures.set(p.iface, handle);
     }
+    const bytes = new Map([...paths].map(([t, p]) => [t, { dstMac: macBytes(p.dstMac!), srcMac: macBytes(p.srcMac), src: parseIpv4Bytes(p.source)!, dst: parseIpv4Bytes(t)! }]));
     const send = (target: string, port: number | null, ttl: number) => {
       const path = paths.get(target)!;
       const index = probes.length;
       const frame = buildProbe({
-        dstMac: macBytes(path.dstMac!),
-        srcMac: macBytes(path.srcMac),
-        src: parseIpv4Bytes(path.source)!,
-        dst: parseIpv4Bytes(target)!,
+        ...bytes.get(target)!,
         ttl,
         protocol,
         port: port ?? 0,
@@ -226,12 +224,21 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
       }
     };
     // 3. Every TTL at once, lowest first so each path's destination sees its lowest TTL first.
-    for (let ttl = minTtl; ttl <= maxTtl; ttl++) for (const t of options.targets) for (const port of ports) for (let q = 0; q < queries; q++) send(t, port, ttl);
+    // Between TTLs the event loop gets a turn, so replies that already arrived are stamped now
+    // rather than after the whole burst (cap gives no capture timestamps).
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    for (let ttl = minTtl; ttl <= maxTtl; ttl++) {
+      for (const t of options.targets) for (const port of ports) for (let q = 0; q < queries; q++) send(t, port, ttl);
+      await turn();
+    }
     await wait();
     for (let round = 0; round < retries && !options.signal?.aborted; round++) {
       const silent = silentHops(probes, matchReplies(probes, replies));
       if (!silent.length) break;
-      for (const h of silent) for (let q = 0; q < queries; q++) send(h.target, h.port, h.ttl);
+      for (const h of silent) {
+        for (let q = 0; q < queries; q++) send(h.target, h.port, h.ttl);
+        await turn();
+      }
       await wait();
     }
     if (options.signal?.aborted) warnings.push("the trace was interrupted; hops not yet answered are shown as unk");
