@@ -29,6 +29,8 @@ export const traceCommand: CommandSpec = {
     "and report the hops with RTTs, AS numbers and places, the AS path, and a route graph with one",
     "box per AS and the ports' states (SA open, RA closed). Raw probes need root or CAP_NET_RAW;",
     "--system runs the system `traceroute -T` instead. Targets are IP addresses (no name lookups).",
+    "The kernel of this host answers each SYN-ACK with a RST, as for scapy or nmap -sS: no",
+    "connection is left half-open. Routers rate-limit ICMP; silent hops are probed again.",
     "",
     "Examples:",
     "  netreport trace 192.0.2.10 198.51.100.7 -p 80,443 --format html,png",

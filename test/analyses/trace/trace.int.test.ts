@@ -87,6 +87,22 @@ describe.skipIf(!canNetns)("traceroute in namespaces vs scapy", () => {
     expect(ours.result!.source).toBe("198.18.64.2");
   });
 
+  it("UDP and ICMP modes end at the target with port unreachable (3/3) and echo reply (0)", () => {
+    for (const [protocol, end] of [["udp", "3/3"], ["icmp", "0"]] as const) {
+      const { result, error } = traceInNs(lab, { targets: [S1, R3FAR], protocol, maxTtl: MAX_TTL, timeoutMs: 1000 });
+      expect(error).toBeUndefined();
+      expect(ourTable(result!)).toEqual([
+        `${S1}:- 1 198.18.64.1 11`,
+        `${S1}:- 2 * unk`,
+        `${S1}:- 3 198.18.66.2 11`,
+        `${S1}:- 4 ${S1} ${end}`,
+        `${R3FAR}:- 1 198.18.64.1 11`,
+        `${R3FAR}:- 2 * unk`,
+        `${R3FAR}:- 3 ${R3FAR} ${end}`,
+      ]);
+    }
+  });
+
   it("enriches every answering hop from the test databases", () => {
     const { result } = traceInNs(lab, { targets: [S1], ports: [80], maxTtl: MAX_TTL, timeoutMs: 1000, asnDb, cityDb });
     const rows = result!.hops.rows;
