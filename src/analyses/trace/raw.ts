@@ -203,7 +203,10 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
       captures.get(path.iface)!.send(frame);
       probes.push({ index, target, port, ttl, sentAt: (lastEvent = fx.now()) });
     };
-    const complete = () => silentHops(probes, matchReplies(probes, replies)).length === 0 && destinationTtls(probes, matchReplies(probes, replies)).size === options.targets.length * ports.length;
+    const complete = () => {
+      const matched = matchReplies(probes, replies);
+      return destinationTtls(probes, matched).size === options.targets.length * ports.length && silentHops(probes, matched).length === 0;
+    };
     const wait = async () => {
       // 5. Until the timeout, the abort, every path answered to its destination, or (adaptive)
       // a quiet spell of 4 × the largest RTT seen + 250 ms after the last probe or reply, as

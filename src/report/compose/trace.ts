@@ -132,9 +132,12 @@ export function targetHopTable(result: TraceResult, target: string) {
     { key: "as", label: "AS", type: "text" },
     { key: "place", label: "Place / scope", type: "text" },
   ];
+  // Every probe's RTT is worth a column only when some hop has more than one answered probe.
+  const multi = rows.some((r) => r.rtts.split(" ").filter((x) => x !== "*").length > 1);
   for (const p of ports) {
     const name = p === null ? "" : ` ${p}`;
-    columns.push({ key: `kind${key(p)}`, label: `Reply${name}`, type: "text" }, { key: `rtt${key(p)}`, label: `RTT${name}`, type: "duration" }, { key: `rtts${key(p)}`, label: `Probes${name} (ms)`, type: "text" });
+    columns.push({ key: `kind${key(p)}`, label: `Reply${name}`, type: "text" }, { key: `rtt${key(p)}`, label: `RTT${name}`, type: "duration" });
+    if (multi) columns.push({ key: `rtts${key(p)}`, label: `Probes${name} (ms)`, type: "text" });
   }
   const out = ttls.map((ttl) => {
     const at = rows.filter((r) => r.ttl === ttl);
@@ -165,14 +168,14 @@ export function composeTraceReport(result: TraceResult, options: TraceReportOpti
   const targets = graph.targets;
   const reached = targets.filter((t) => rows.some((r) => r.target === t && r.isTarget)).length;
   const addresses = new Set(rows.filter((r) => r.address !== null && !r.isTarget).map((r) => r.address));
-  const silent = rows.filter((r) => r.kind === "unk" && paths.some((p) => p.target === r.target && r.ttl < p.hops)).length;
+  const silent = new Set(rows.filter((r) => r.kind === "unk" && paths.some((p) => p.target === r.target && r.ttl < p.hops)).map((r) => `${r.target}|${r.ttl}`)).size;
   const figures: Figure[] = [
     { label: "Targets", value: targets.length, type: "integer" },
-    { label: "Reached", value: reached, type: "integer", tone: reached === targets.length ? "good" : "warn", note: `of ${targets.length}` },
+    { label: "Reached", value: reached, type: "integer", tone: reached === targets.length ? "good" : "warn", note: `of ${targets.length} targets, on some port` },
     { label: "Routers seen", value: addresses.size, type: "integer" },
-    { label: "Silent hops", value: silent, type: "integer", tone: silent ? "warn" : "neutral", note: "no reply before the destination" },
+    { label: "Silent hops", value: silent, type: "integer", tone: silent ? "warn" : "neutral", note: "per target, before the destination" },
     { label: "Autonomous systems", value: graph.groups.length, type: "integer" },
-    { label: "Method", value: result.method === "raw" ? "raw probes" : "traceroute" },
+    { label: "Method", value: result.method === "raw" ? "raw" : "traceroute", note: result.method === "raw" ? "netreport's own probes" : "system traceroute -T" },
   ];
   const params = result.hops.provenance.parameters as { protocol?: string; ports?: number[]; maxTtl?: number } | null;
   const sections: Section[] = [
