@@ -129,7 +129,7 @@ export interface RawTrace {
 async function resolvePath(target: string, fx: RawEffects): Promise<ProbePath> {
   const routes = parseProcRoute(await fx.readFile("/proc/net/route"));
   let path = choosePath(target, routes, parseProcArp(await fx.readFile("/proc/net/arp")), fx.interfaces());
-  // 1. An unresolved next hop: let the kernel ARP for it, then read the table again (≤ 1.5 s).
+  // An unresolved next hop: let the kernel ARP for it, then read the table again (≤ 1.5 s).
   for (let i = 0; !path.dstMac && i < 15; i++) {
     if (i === 0) await fx.primeNeighbour(target);
     await fx.sleep(100);
@@ -158,7 +158,7 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
   if (perRound * (1 + retries) > MAX_PROBES) throw new NetreportError("ETRACE", `${perRound * (1 + retries)} probes exceed the ${MAX_PROBES} one run can tell apart`, { hint: "trace fewer targets or ports at once" });
   if (hasNetRaw(await fx.readFile("/proc/self/status").catch(() => "")) === false) throw permissionError();
 
-  // 1. Paths, and one capture per interface.
+  // 1. Paths: interface, source, next-hop MAC per target.
   const paths = new Map<string, ProbePath>();
   for (const t of options.targets) paths.set(t, await resolvePath(t, fx));
   const magic = fx.random16() || 1;
@@ -170,6 +170,7 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
   const adaptive = options.adaptiveWait ?? true;
   let maxRtt = -1;
   let lastEvent = 0;
+  // 2. One capture per interface, filtered on this run's magic and source port.
   const captures = new Map<string, CaptureHandle>();
   try {
     for (const p of paths.values()) {
@@ -248,7 +249,7 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
   } finally {
     for (const c of captures.values()) c.close();
   }
-  // 6.
+  // 6. Probes + replies → hops.
   const first = paths.get(options.targets[0] ?? "");
   return { hops: buildHops(protocol, probes, replies), source: first?.source ?? null, warnings, probesSent: probes.length };
 }
