@@ -1,6 +1,6 @@
 /**
  * Scan benchmark (issue 4), against nmap -sT measured in the same run, in namespaces of its own
- * (nrsb-*, see lab.ts) so no service of this machine is ever probed:
+ * (nrsb-*, built by test/analyses/scan/helpers/routed.ts) so no service of this machine is ever probed:
  *
  *   1. all 65,535 TCP ports of 127.0.0.1 in a namespace with only lo and 5 listeners,
  *      vs `nmap -sT -p- -n -Pn 127.0.0.1`. Target: ratio ≤ 1.0.
@@ -16,7 +16,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { parseXml, children, child, type XmlElement } from "../../src/analyses/scan/nmap/xml.js";
 import type { ScanResult } from "../../src/analyses/scan/types.js";
-import { createBenchLab, createLoopbackLab, type BenchLab } from "./lab.js";
+import { createRoutedLab, createLoopbackLab, type RoutedLab } from "../../test/analyses/scan/helpers/routed.js";
 
 const RUNS = Number(process.env.SCAN_BENCH_RUNS ?? 3);
 const root = join(import.meta.dirname, "../..");
@@ -125,7 +125,7 @@ function report(name: string, ours: Array<{ scanMs: number; processMs: number }>
 
 async function loopback(): Promise<void> {
   const listeners = [22, 80, 443, 8080, 31337];
-  const lab = await createLoopbackLab(listeners);
+  const lab = await createLoopbackLab("nrsb", listeners);
   try {
     const ours: Array<{ scanMs: number; processMs: number }> = [];
     const nmap: number[] = [];
@@ -145,7 +145,7 @@ async function loopback(): Promise<void> {
 }
 
 async function filteredHosts(): Promise<void> {
-  const lab: BenchLab = await createBenchLab(5, 10);
+  const lab: RoutedLab = await createRoutedLab({ prefix: "nrsb", hostCount: 5, delayMs: 10 });
   try {
     for (const [i, h] of lab.hosts.entries()) {
       await lab.listen(h.ns, [22, 80, 443, 100 + i]);

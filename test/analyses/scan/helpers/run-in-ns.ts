@@ -7,7 +7,7 @@ import type { HostResult, ScanResult } from "../../../../src/analyses/scan/types
 import type { Lab } from "./netns.js";
 
 /** A connect scan of `targets` × `ports` from the lab's scanner namespace. */
-export function connectScanInNs(lab: Lab, targets: string, ports: string, options: Record<string, unknown> = {}): ScanResult & { elapsedMs: number } {
+export function connectScanInNs(lab: Pick<Lab, "scanner">, targets: string, ports: string, options: Record<string, unknown> = {}): ScanResult & { elapsedMs: number } {
   const out = execFileSync("ip", ["netns", "exec", lab.scanner, process.execPath, "--import", "tsx", "test/analyses/scan/helpers/scan-child.ts", JSON.stringify({ targets, ports, options })], {
     encoding: "utf8",
     maxBuffer: 64 << 20,

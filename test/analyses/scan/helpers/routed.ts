@@ -1,17 +1,18 @@
 /**
- * Network namespaces for the scan benchmark, all named `nrsb-*`, addressed in 198.18.32.0/19,
- * with no route out of the lab:
+ * Routed network namespaces with a delayed link, for scan tests (prefix `nrs-<tag>`) and the
+ * benchmark (prefix `nrsb`), addressed in 198.18.32.0/19, with no route out of the lab:
  *
- *   nrsb-lo   loopback only (lo up), for the 65,535-port scan of 127.0.0.1
+ *   <p>-lo   loopback only (lo up), for scans of 127.0.0.1 that must not meet this machine's services
  *
- *   nrsb-s  198.18.33.1 ── veth ── nrsb-r (router) ── br0 198.18.34.254 ── veth ── nrsb-h1 198.18.34.11
- *                                    │                                   └─ ...  ── nrsb-hN 198.18.34.(10+N)
- *                                    └─ tun0: every forwarded packet is sent through the delay
- *                                       hop (delay-hop.py), which hands it back `delayMs` later
+ *   <p>-s 198.18.33.1 ── veth ── <p>-r (router) ── br0 198.18.34.254 ── veth ── <p>-h1 198.18.34.11
+ *                                  │                                  └─ ...  ── <p>-hN 198.18.34.(10+N)
+ *                                  └─ tun0: forwarded packets of the delayed hosts go through the
+ *                                     delay hop (delay-hop.py), which hands them back `delayMs` later
  *
- * Policy routing in the router: packets arriving from the scanner side or the hosts' bridge use
- * a table whose only route is tun0; packets coming back out of tun0 use the main table (the
- * connected networks), so each direction crosses the hop once.
+ * This kernel has no netem, hence the userspace hop. Policy routing in the router: packets to or
+ * from a delayed host, arriving from the scanner side or the bridge, use a table whose only route
+ * is tun0; what comes back out of tun0 uses the main table (the connected networks), so each
+ * direction crosses the hop once and a round trip gains 2 × delayMs.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -21,8 +22,8 @@ export function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-/** A running benchmark lab. */
-export interface BenchLab {
+/** A running routed lab. */
+export interface RoutedLab {
   scanner: string;
   hosts: Array<{ ns: string; address: string }>;
   /** One-way delay of the hop actually running (0 when it could not start). */
@@ -50,11 +51,23 @@ function waitReady(c: ChildProcess, what: string): Promise<void> {
   });
 }
 
-/** Creates the routed lab of `hostCount` hosts behind a delay hop of `delayMs` each way. */
-export async function createBenchLab(hostCount: number, delayMs: number): Promise<BenchLab> {
-  const router = "nrsb-r";
-  const scanner = "nrsb-s";
-  const hosts = Array.from({ length: hostCount }, (_, i) => ({ ns: `nrsb-h${i + 1}`, address: `198.18.34.${11 + i}` }));
+/** Options of {@link createRoutedLab}. */
+export interface RoutedLabOptions {
+  /** Namespace name prefix: `nrsb` (benchmark) or `nrs-<tag>` (tests). */
+  prefix: string;
+  hostCount: number;
+  /** One-way delay of the hop, ms; 0 for none. */
+  delayMs: number;
+  /** 0-based indices of the hosts whose link is delayed. Default: all. */
+  delayed?: number[];
+}
+
+/** Creates the routed lab: `hostCount` hosts, the `delayed` ones behind a hop of `delayMs` each way. */
+export async function createRoutedLab(o: RoutedLabOptions): Promise<RoutedLab> {
+  const { prefix, hostCount, delayMs } = o;
+  const router = `${prefix}-r`;
+  const scanner = `${prefix}-s`;
+  const hosts = Array.from({ length: hostCount }, (_, i) => ({ ns: `${prefix}-h${i + 1}`, address: `198.18.34.${11 + i}` }));
   const all = [router, scanner, ...hosts.map((h) => h.ns)];
   const children = new Set<ChildProcess>();
   const close = () => {
@@ -109,8 +122,11 @@ export async function createBenchLab(hostCount: number, delayMs: number): Promis
       inNs(router, "sysctl", "-qw", "net.ipv4.conf.tun0.rp_filter=0");
       sh("ip", ["-n", router, "link", "set", "tun0", "up"]);
       sh("ip", ["-n", router, "route", "add", "default", "dev", "tun0", "table", "100"]);
-      sh("ip", ["-n", router, "rule", "add", "iif", "s0", "lookup", "100", "pref", "100"]);
-      sh("ip", ["-n", router, "rule", "add", "iif", "br0", "lookup", "100", "pref", "101"]);
+      for (const i of o.delayed ?? hosts.map((_, j) => j)) {
+        const a = hosts[i]!.address;
+        sh("ip", ["-n", router, "rule", "add", "iif", "s0", "to", a, "lookup", "100", "pref", "100"]);
+        sh("ip", ["-n", router, "rule", "add", "iif", "br0", "from", a, "lookup", "100", "pref", "101"]);
+      }
       actualDelay = delayMs;
     } catch (e) {
       noDelayReason = `the userspace delay hop did not start: ${(e as Error).message.split("\n")[0]}`;
@@ -133,9 +149,9 @@ export async function createBenchLab(hostCount: number, delayMs: number): Promis
   };
 }
 
-/** A namespace with only its loopback up, and listeners on `ports` of 127.0.0.1. */
-export async function createLoopbackLab(ports: number[]): Promise<{ ns: string; close(): void }> {
-  const ns = "nrsb-lo";
+/** A namespace `<prefix>-lo` with only its loopback up, and listeners on `ports` of 127.0.0.1. */
+export async function createLoopbackLab(prefix: string, ports: number[]): Promise<{ ns: string; close(): void }> {
+  const ns = `${prefix}-lo`;
   const children: ChildProcess[] = [];
   const close = () => {
     for (const c of children) c.kill("SIGKILL");
