@@ -112,6 +112,17 @@ describe.skipIf(!canNetns)("netreport scan in a namespace lab", () => {
     expect(changes).toEqual([{ address: "198.18.32.11", hostname: null, port: 3306, protocol: "tcp", change: "port-closed", before: "open", after: "closed" }]);
   });
 
+  it("draws a progress bar (hosts, probes, open ports, ETA) when stderr is a terminal", () => {
+    const dir = tmp();
+    const line = [...CLI, "scan", "198.18.32.11", "-p", "1-2000", "--format", "json", "--out", dir].map((a) => `'${a}'`).join(" ");
+    // script(1) gives the command a pseudo-terminal, as a user's shell would.
+    const r = spawnSync("ip", ["netns", "exec", lab.scanner, "script", "-qec", line, "/dev/null"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/scan .*\d+% \| hosts 0\/1 \| probes \d+\/2000 \| open \d \| ETA /);
+    expect(r.stdout).toMatch(/100% \| hosts 1\/1 \| probes 2000\/2000 \| open 1 \|/);
+    expect(existsSync(join(dir, "scan.json"))).toBe(true);
+  });
+
   it("runs nmap for --nmap and reads its XML into the same report", () => {
     const dir = tmp();
     const r = cli(["scan", "198.18.32.11", "-p", "22-23", "--nmap", "-sT -sV -n -Pn --version-light", "--format", "json", "--out", dir], lab.scanner);
