@@ -212,7 +212,16 @@ export function composeScanReport(result: ScanResult, options: ScanReportOptions
     });
   }
   // 6. Hosts, then 7. one table per host with listed ports.
-  sections.push({ kind: "table", title: "Hosts", dataset: hosts, limit: 500 });
+  // Hosts that are down (nmap) or never answered (connect scan) stay in the exports, not the table.
+  const silent = hosts.rows.filter((r) => r.status !== "up" && r.open === 0 && r.closed === 0);
+  const shownRows = hosts.rows.filter((r) => !silent.includes(r));
+  sections.push({
+    kind: "table",
+    title: "Hosts",
+    dataset: { ...hosts, rows: shownRows },
+    limit: 500,
+    ...(silent.length ? { caption: `${silent.length.toLocaleString("en")} more host(s) ${result.source === "connect" ? "never answered" : "were down"}; they are in the JSON, CSV and XLSX exports.` } : {}),
+  });
   const byHost = new Map<string, PortScanRow[]>();
   for (const r of ports.rows) {
     const list = byHost.get(r.address) ?? [];

@@ -60,6 +60,14 @@ describe("composeScanReport", () => {
     expect(c?.kind === "prose" && c.markdown).toMatch(/Nothing changed since old\.json/);
   });
 
+  it("keeps down hosts out of the Hosts table but in the datasets", () => {
+    const report = composeScanReport(load("full_sudo6.xml"));
+    const t = report.sections.find((s) => s.title === "Hosts");
+    expect(t?.kind === "table" && t.dataset.rows.length).toBe(4);
+    expect(t?.kind === "table" && t.caption).toBe("252 more host(s) were down; they are in the JSON, CSV and XLSX exports.");
+    expect(report.datasets?.[0]!.rows.length).toBe(256);
+  });
+
   it("grids every listed port of every host, open ports first, counted states filled in", () => {
     const grid = stateCells(load("2_hosts_achange.xml"));
     expect(grid.hostsShown).toBe(2);
