@@ -17,10 +17,17 @@ export function hasNetRaw(procStatus: string): boolean | null {
   return ((BigInt(`0x${m[1]}`) >> CAP_NET_RAW) & 1n) === 1n;
 }
 
-/** The EPERM_RAW error: says what is missing and the two ways on. */
-export function permissionError(cause?: unknown): NetreportError {
-  return new NetreportError("EPERM_RAW", "TCP/UDP/ICMP traceroute probes are raw frames and need root or CAP_NET_RAW", {
-    hint: "run as root, grant it with `setcap cap_net_raw+ep $(command -v node)`, or use the fallback that runs the system `traceroute -T` (`netreport trace --system`, or method: \"traceroute\")",
+/**
+ * The EPERM_RAW error: says what is missing and the ways on. `from: "traceroute"` is the
+ * fallback's own refusal (Debian's `traceroute -T` needs CAP_NET_RAW as well), which points at
+ * traceroute's UDP method, the one that needs no privilege.
+ */
+export function permissionError(cause?: unknown, from: "raw" | "traceroute" = "raw"): NetreportError {
+  const raw = from === "raw";
+  return new NetreportError("EPERM_RAW", raw ? "TCP/UDP/ICMP traceroute probes are raw frames and need root or CAP_NET_RAW" : "the system traceroute -T (TCP SYN probes) needs root or CAP_NET_RAW too", {
+    hint: raw
+      ? "run as root, grant it with `setcap cap_net_raw+ep $(command -v node)`, or use the fallback that runs the system `traceroute -T` (`netreport trace --system`, or method: \"traceroute\")"
+      : "run as root, or trace with UDP probes, which traceroute sends without privilege (`netreport trace --system --protocol udp`)",
     ...(cause === undefined ? {} : { cause }),
   });
 }

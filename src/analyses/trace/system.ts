@@ -3,7 +3,7 @@
  * and port, all at once, and read its output into the same hops the raw engine makes.
  *
  * `traceroute -T` does not say whether the destination answered with SYN-ACK or RST, so its
- * destination hops have kind `dst`. It needs CAP_NET_RAW itself unless the binary carries it;
+ * destination hops have kind `dst` (UDP: `3/3`, ICMP: `0`, which those methods imply). It needs CAP_NET_RAW itself unless the binary carries it;
  * `protocol: "udp"` runs traceroute's default UDP method, which works unprivileged.
  */
 import { execFile } from "node:child_process";
@@ -44,13 +44,17 @@ export async function systemTrace(options: TraceOptions, run: RunProgram = runPr
   results.forEach((res, i) => {
     const { target, port } = jobs[i]!;
     if (res.missing) throw new NetreportError("ETRACE", `${program} is not installed`, { hint: "apt-get install traceroute" });
-    if (/privilege|not permitted/i.test(res.stderr)) throw permissionError(new Error(res.stderr.trim()));
+    if (/privilege|not permitted/i.test(res.stderr)) throw permissionError(new Error(res.stderr.trim()), "traceroute");
     if (res.code !== 0 && !res.stdout.trim()) {
       throw new NetreportError("ETRACE", `${program} failed for ${target}: ${res.stderr.trim().split("\n")[0] ?? `exit ${res.code}`}`, { where: `${program} ${tracerouteArgs(target, port, options).join(" ")}` });
     }
     const printed = parseTracerouteOutput(res.stdout);
     for (const h of printed.hops) {
-      const { address, kind } = printedHopKind(h, target);
+      const printed = printedHopKind(h, target);
+      const { address } = printed;
+      // The UDP method reaches the target when it answers port unreachable, the ICMP method when
+      // it echoes; only TCP leaves the reply unknown.
+      const kind = printed.kind === "dst" && protocol !== "tcp" ? (protocol === "udp" ? "3/3" : "0") : printed.kind;
       const rtts = h.probes.map((p) => (p.address === address ? p.rttMs : null));
       const answered = rtts.filter((x): x is number => x !== null);
       hops.push({ target, protocol, port, ttl: h.ttl, address, kind, isTarget: address === target, rttMs: answered.length ? Math.min(...answered) : null, rtts });

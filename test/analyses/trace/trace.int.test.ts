@@ -129,6 +129,16 @@ describe.skipIf(!canNetns)("traceroute in namespaces vs scapy", () => {
     expect(error?.message).toMatch(/root or CAP_NET_RAW.*traceroute -T/);
   });
 
+  it("without CAP_NET_RAW the traceroute -T fallback is refused too, and its UDP method works", () => {
+    const drop = ["setpriv", "--bounding-set=-net_raw", "--inh-caps=-net_raw"];
+    const tcp = traceInNs(lab, { targets: [S1], ports: [80], maxTtl: 4, method: "traceroute" }, drop);
+    expect(tcp.error?.code).toBe("EPERM_RAW");
+    expect(tcp.error?.message).toMatch(/--system --protocol udp/);
+    const udp = traceInNs(lab, { targets: [S1], protocol: "udp", maxTtl: MAX_TTL, timeoutMs: 1000, method: "traceroute" }, drop);
+    expect(udp.error).toBeUndefined();
+    expect(ourTable(udp.result!)).toEqual([`${S1}:- 1 198.18.64.1 11`, `${S1}:- 2 * unk`, `${S1}:- 3 198.18.66.2 11`, `${S1}:- 4 ${S1} 3/3`]);
+  });
+
   it("netreport trace writes the report, the bundle and the route graph with AS boxes and port states", () => {
     const out = join(dir, "cli");
     execFileSync("ip", ["netns", "exec", lab.probe, process.execPath, "--import", "tsx", "src/cli/main.ts", "trace", S1, S2, "-p", "80,443", "-m", String(MAX_TTL), "--timeout", "1000", "--asn-db", asnDb, "--geoip-db", cityDb, "--lookup-private", "--format", "html,json", "--graph", "--out", out], { encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] });

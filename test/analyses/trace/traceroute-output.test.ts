@@ -83,7 +83,7 @@ describe("systemTrace (traceroute fallback) with a scripted runner", () => {
 
   it("turns traceroute's privilege complaint into EPERM_RAW and a missing binary into ETRACE", async () => {
     const denied: RunProgram = async () => ({ code: 1, stdout: "", stderr: "You do not have enough privileges to use this traceroute method.\nsocket: Operation not permitted" });
-    await expect(systemTrace({ targets: ["198.18.67.2"] }, denied)).rejects.toSatisfy((e) => isNetreportError(e, "EPERM_RAW"));
+    await expect(systemTrace({ targets: ["198.18.67.2"] }, denied)).rejects.toSatisfy((e) => isNetreportError(e, "EPERM_RAW") && /--protocol udp/.test(e.toLine()));
     const missing: RunProgram = async () => ({ code: 1, stdout: "", stderr: "", missing: true });
     await expect(systemTrace({ targets: ["198.18.67.2"] }, missing)).rejects.toSatisfy((e) => isNetreportError(e, "ETRACE"));
   });
