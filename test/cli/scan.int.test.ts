@@ -112,6 +112,17 @@ describe.skipIf(!canNetns)("netreport scan in a namespace lab", () => {
     expect(changes).toEqual([{ address: "198.18.32.11", hostname: null, port: 3306, protocol: "tcp", change: "port-closed", before: "open", after: "closed" }]);
   });
 
+  it("skips --exclude'd targets and reads --targets-file, with the built-in scan and with nmap", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "targets.txt"), "# lab hosts\n198.18.32.11 198.18.32.12\n");
+    for (const extra of [[], ["--nmap", "-sT -n -Pn"]]) {
+      const r = cli(["scan", "--targets-file", join(dir, "targets.txt"), "--exclude", "198.18.32.12", "-p", "22", "--format", "json", "--out", dir, ...extra], lab.scanner);
+      expect(r.code, r.stderr).toBe(0);
+      const hosts = bundleOf(join(dir, "scan.json")).datasets.find((d) => d.kind === "scanHosts")!.rows;
+      expect(hosts.map((h) => h.address), extra.join(" ")).toEqual(["198.18.32.11"]);
+    }
+  });
+
   it("draws a progress bar (hosts, probes, open ports, ETA) when stderr is a terminal", () => {
     const dir = tmp();
     const line = [...CLI, "scan", "198.18.32.11", "-p", "1-2000", "--format", "json", "--out", dir].map((a) => `'${a}'`).join(" ");
