@@ -128,23 +128,24 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
   const errors: NetreportError[] = [];
   const unsupported = new Map<number, number>();
   let cur: CaptureRow | null = null;
-  let curFirst = Infinity;
-  let curLast = -Infinity;
+  // Time span of the current source in µs, in an object: a double written to a closure variable
+  // for every packet would be a fresh heap number each time.
+  const span = { first: Infinity, last: -Infinity };
 
   return {
     beginSource(name) {
       ctx.file = name;
       cur = { source: name, format: "", packets: 0, bytes: 0, firstPacket: null, lastPacket: null, cutPackets: 0, nonIpPackets: 0, status: "complete" };
-      curFirst = Infinity;
-      curLast = -Infinity;
+      span.first = Infinity;
+      span.last = -Infinity;
       dnsTcp = newDnsTcpReassembler();
     },
     feed(pkt) {
       const c = cur!;
       c.packets++;
       c.bytes += pkt.origLen;
-      if (pkt.tsUs < curFirst) curFirst = pkt.tsUs;
-      if (pkt.tsUs > curLast) curLast = pkt.tsUs;
+      if (pkt.tsUs < span.first) span.first = pkt.tsUs;
+      if (pkt.tsUs > span.last) span.last = pkt.tsUs;
       // 1. Decode.
       decodeFrame(pkt, addrs, d);
       if (d.cut) c.cutPackets++;
@@ -195,10 +196,10 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
       const c = cur!;
       c.format = format;
       if (c.packets) {
-        c.firstPacket = isoUs(curFirst);
-        c.lastPacket = isoUs(curLast);
-        totals.firstUs = Math.min(totals.firstUs ?? Infinity, curFirst);
-        totals.lastUs = Math.max(totals.lastUs ?? -Infinity, curLast);
+        c.firstPacket = isoUs(span.first);
+        c.lastPacket = isoUs(span.last);
+        totals.firstUs = Math.min(totals.firstUs ?? Infinity, span.first);
+        totals.lastUs = Math.max(totals.lastUs ?? -Infinity, span.last);
       }
       totals.packets += c.packets;
       totals.bytes += c.bytes;

@@ -33,19 +33,29 @@ interface Seen {
   file: string;
 }
 
+/** Slots of the source cache (a power of two) and the shift that maps a 32-bit hash onto them. */
+const CACHE_SLOTS = 1024;
+const CACHE_SHIFT = 32 - 10;
+
 /** Detects sources with inconsistent TTLs. */
 export function ttlAnomalies(): Collector {
   const bySrc = new Map<number, Seen>();
-  // The last source seen: runs of packets from one sender skip the Map (and the boxed key).
-  let lastSrc = -1;
-  let last: Seen | undefined;
+  // Direct-mapped cache of sources in front of the map: addresses above 2^31 are not Smis, so
+  // every Map lookup would hash a freshly boxed number.
+  const cSrc = new Float64Array(CACHE_SLOTS).fill(-1);
+  const cSeen: (Seen | undefined)[] = new Array(CACHE_SLOTS);
   return {
     packet(pkt, d, ctx) {
       if (d.ipVersion === 0 || fixedTtl(d)) return;
-      let s = d.src === lastSrc ? last : bySrc.get(d.src);
-      if (!s) bySrc.set(d.src, (s = { mask: new Uint32Array(8), samples: [], packets: 0, file: ctx.file }));
-      lastSrc = d.src;
-      last = s;
+      const slot = Math.imul((d.src | 0) ^ (d.src / 4294967296), 0x9e3779b1) >>> CACHE_SHIFT;
+      let s: Seen | undefined;
+      if (cSrc[slot] === d.src) s = cSeen[slot]!;
+      else {
+        s = bySrc.get(d.src);
+        if (!s) bySrc.set(d.src, (s = { mask: new Uint32Array(8), samples: [], packets: 0, file: ctx.file }));
+        cSrc[slot] = d.src;
+        cSeen[slot] = s;
+      }
       s.packets++;
       const word = d.ttl >> 5;
       const bit = 1 << (d.ttl & 31);
