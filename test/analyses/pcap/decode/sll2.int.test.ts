@@ -94,7 +94,8 @@ describe.skipIf(!canNetns || !hasTshark)("SLL2 frames recorded by tcpdump -i any
     });
     expect(ours).toEqual(theirs);
     // The TCP exchange, the IPv4 datagram and the IPv6 datagram are all there.
-    expect(ours.filter((l) => l.startsWith(`${A} ${B} 6 `)).length).toBeGreaterThanOrEqual(3);
+    expect(ours.filter((l) => l.startsWith(`${A} ${B} 6 `)).length).toBeGreaterThanOrEqual(2); // SYN, data
+    expect(ours.filter((l) => l.startsWith(`${B} ${A} 6 `)).length).toBeGreaterThanOrEqual(2); // SYN-ACK, data
     expect(ours).toContain(`${A} ${A} 17 ${ours.find((l) => l.startsWith(`${A} ${A} 17`))!.split(" ")[3]} 5353`);
     expect(ours.some((l) => l.startsWith("::1 ::1 17 ") && l.endsWith(" 5354"))).toBe(true);
   });
