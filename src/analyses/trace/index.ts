@@ -77,9 +77,10 @@ function isLocal(ip: string, ifaces: ReturnType<RawEffects["interfaces"]>): bool
  * Traces the route to every target (see the module comment) and returns the hop dataset.
  * @throws NetreportError EPERM_RAW (raw method without privilege), ETRACE (no route, tool missing), EUSAGE/ESCAN_SPEC/EPORT_SPEC for bad options.
  */
-export async function traceRoute(options: TraceRouteOptions, effects: TraceEffects = {}): Promise<TraceResult> {
-  // 1.
-  check(options);
+export async function traceRoute(given: TraceRouteOptions, effects: TraceEffects = {}): Promise<TraceResult> {
+  // 1. A target or port given twice is traced once.
+  check(given);
+  const options: TraceRouteOptions = { ...given, targets: [...new Set(given.targets)], ...(given.ports ? { ports: [...new Set(given.ports)] } : {}) };
   const startedAt = new Date();
   const fx = effects.raw ?? defaultRawEffects;
   const ifaces = fx === defaultRawEffects ? networkInterfaces() : fx.interfaces();

@@ -24,7 +24,7 @@ describe("traceRoute to 127.0.0.1", () => {
   afterAll(() => new Promise((r) => server.close(r)));
 
   it("reports the open port SA and the closed one RA at hop 1, with RTTs", async () => {
-    const r = await traceRoute({ targets: ["127.0.0.1"], ports: [open, closed], queries: 2 });
+    const r = await traceRoute({ targets: ["127.0.0.1", "127.0.0.1"], ports: [open, closed, open], queries: 2 });
     expect(r.hops.rows.map((h) => [h.port, h.ttl, h.address, h.kind, h.isTarget, h.probes])).toEqual([
       [open, 1, "127.0.0.1", "SA", true, 2],
       [closed, 1, "127.0.0.1", "RA", true, 2],
@@ -33,7 +33,7 @@ describe("traceRoute to 127.0.0.1", () => {
     expect(r.hops.rows[0]!.scope).toBe("loopback (RFC 1122)");
     expect(r.source).toBe("127.0.0.1");
     expect(r.hops.warnings).toEqual([]);
-    expect(r.hops.provenance.parameters).toMatchObject({ targets: ["127.0.0.1"], source: "127.0.0.1" });
+    expect(r.hops.provenance.parameters).toMatchObject({ targets: ["127.0.0.1"], ports: [open, closed], source: "127.0.0.1" });
   });
 
   it("refuses names, bad ports and bad TTL ranges before probing", async () => {
