@@ -19,6 +19,15 @@ export function isPcapMagic(m: number): boolean {
   return m === PCAP_MAGIC.usBE || m === PCAP_MAGIC.usLE || m === PCAP_MAGIC.nsBE || m === PCAP_MAGIC.nsLE;
 }
 
+// Plain byte reads of a record header: Buffer's readUInt32* methods bounds-check every call, and
+// the 16 header bytes are known to be present. Module-level so every call site can inline them.
+function u32le(b: Buffer, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+function u32be(b: Buffer, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
 /** Largest caplen libpcap accepts for any link type, unless the header's snaplen is larger. */
 const LIBPCAP_MAX_SNAPLEN = 262_144;
 
@@ -62,19 +71,15 @@ export function pcapParser(file: string, sink: PacketSink): FormatParser {
       }
       pkt.buf = buf;
       pkt.linkType = linkType;
-      // Plain byte reads (no per-call bounds checks): 16 header bytes are known to be present.
-      const rd = le
-        ? (o: number) => (buf[o]! | (buf[o + 1]! << 8) | (buf[o + 2]! << 16) | (buf[o + 3]! << 24)) >>> 0
-        : (o: number) => ((buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!) >>> 0;
       for (;;) {
         if (end - p < 16) {
           need = 16;
           return p;
         }
-        const sec = rd(p);
-        const frac = rd(p + 4);
-        const incl = rd(p + 8);
-        const orig = rd(p + 12);
+        const sec = le ? u32le(buf, p) : u32be(buf, p);
+        const frac = le ? u32le(buf, p + 4) : u32be(buf, p + 4);
+        const incl = le ? u32le(buf, p + 8) : u32be(buf, p + 8);
+        const orig = le ? u32le(buf, p + 12) : u32be(buf, p + 12);
         if (incl > maxCaplen) {
           throw captureError(
             "EPCAP_RECORD",
