@@ -68,8 +68,11 @@ const internText: (string | undefined)[] = new Array(INTERN_SLOTS);
 function text(buf: Buffer, from: number, to: number): string {
   const len = to - from;
   if (len > INTERN_MAX) return buf.toString("latin1", from, to);
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  // FNV-1a over the length, the first and middle bytes and the last eight: paths, hosts and agents
+  // that differ mostly differ at their ends, and a collision costs one string, not a wrong one.
+  let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
+  if (len > 0) h = Math.imul(Math.imul(h ^ buf[from]!, 0x01000193) ^ buf[from + (len >> 1)]!, 0x01000193);
+  for (let i = Math.max(from + 1, to - 8); i < to; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   const slot = (h >>> 0) & (INTERN_SLOTS - 1);
   const b = internBytes[slot];
   if (b !== undefined && b.length === len) {

@@ -66,6 +66,21 @@ describe("parseHttpRequest", () => {
   });
 });
 
+describe("parseHttpRequest string interning", () => {
+  it("returns the right target and Host for thousands of near-identical requests", () => {
+    // Same length, same last eight bytes, different middles: the interning hash collides on
+    // purpose; every answer must still be the request's own text.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3000; i++) {
+        const mid = String(i).padStart(4, "0");
+        const uri = `/a/${mid}/same-suffix.html`;
+        const host = `h${mid}.same-suffix.test`;
+        expect(seg(`GET ${uri} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ua-${mid}-x\r\n\r\n`)).toEqual({ method: "GET", uri, host, userAgent: `ua-${mid}-x` });
+      }
+    }
+  });
+});
+
 describe("ircLines", () => {
   it("splits CRLF and LF lines and drops empty ones", () => {
     const b = Buffer.from(":nick!u@h PRIVMSG #loic :!lazor targetip=198.18.16.9\r\n\r\nPING :x\n");
