@@ -34,11 +34,19 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
+/** Time left for the progress bar: `42s`, `3m05s`, `1h12m`. */
+function etaText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
 /** A progress bar on the terminal, or nothing when stderr is not one. */
 async function progressBar(io: CommandIo, format: string): Promise<{ start(total: number, payload: object): void; update(value: number, payload: object): void; stop(): void } | null> {
   if (!io.interactive) return null;
   const { default: cliProgress } = await import("cli-progress");
-  const bar = new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format, etaBuffer: 20_000, fps: 8, hideCursor: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format, fps: 8, hideCursor: true }, cliProgress.Presets.shades_classic);
   return { start: (total, payload) => bar.start(total, 0, payload), update: (v, payload) => bar.update(v, payload), stop: () => bar.stop() };
 }
 
@@ -50,8 +58,10 @@ async function connectSource(scan: ScanModule, specs: import("../../analyses/sca
     resolve: async (name) => (await lookup(name, { all: true, verbatim: true })).map((a) => a.address),
   });
   for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
-  const bar = await progressBar(io, "scan {bar} {percentage}% | hosts {hostsDone}/{hostsTotal} | probes {value}/{total} | open {open} | ETA {eta_formatted}");
-  bar?.start(Math.max(1, plan.size * ports.length), { hostsDone: 0, hostsTotal: plan.size, open: 0 });
+  const bar = await progressBar(io, "scan {bar} {percentage}% | hosts {hostsDone}/{hostsTotal} | probes {value}/{total} | open {open} | ETA {left}");
+  const total = Math.max(1, plan.size * ports.length);
+  const started = performance.now();
+  bar?.start(total, { hostsDone: 0, hostsTotal: plan.size, open: 0, left: "…" });
   try {
     return await scan.connectScan(plan, {
       ports,
@@ -63,7 +73,13 @@ async function connectSource(scan: ScanModule, specs: import("../../analyses/sca
       ...(options.concurrency !== undefined ? { concurrency: count(options.concurrency, "--concurrency") } : {}),
       bannerMs: options.banners ? count(options.bannerWait ?? 500, "--banner-wait") : 0,
       parameters: { targets: targetsText, exclude: scan.describeSpecs(exclude) },
-      onProgress: (p) => bar?.update(p.probesDone, { hostsDone: p.hostsDone, hostsTotal: p.hostsTotal, open: p.openFound }),
+      onProgress: (p) =>
+        bar?.update(p.probesDone, {
+          hostsDone: p.hostsDone,
+          hostsTotal: p.hostsTotal,
+          open: p.openFound,
+          left: p.probesDone ? etaText(((performance.now() - started) / p.probesDone) * Math.max(0, total - p.probesDone)) : "…",
+        }),
     });
   } finally {
     bar?.stop();
@@ -71,8 +87,8 @@ async function connectSource(scan: ScanModule, specs: import("../../analyses/sca
 }
 
 async function nmapSource(scan: ScanModule, extra: string, targets: string[], exclude: string[], ports: number[], io: CommandIo): Promise<ScanResult> {
-  const bar = await progressBar(io, "nmap {bar} {percentage}% | {task} | ETA {eta_formatted}");
-  bar?.start(100, { task: "starting" });
+  const bar = await progressBar(io, "nmap {bar} {percentage}% | {task} | ETA {left}");
+  bar?.start(100, { task: "starting", left: "…" });
   try {
     return await scan.runNmap({
       extra,
@@ -80,7 +96,7 @@ async function nmapSource(scan: ScanModule, extra: string, targets: string[], ex
       exclude,
       ports: scan.formatPorts(ports),
       signal: io.signal,
-      onProgress: (p) => bar?.update(Math.floor(p.percent), { task: p.task }),
+      onProgress: (p) => bar?.update(Math.floor(p.percent), { task: p.task, left: p.remainingS === null ? "…" : etaText(p.remainingS * 1000) }),
     });
   } finally {
     bar?.stop();
