@@ -52,6 +52,8 @@ export const ErrorCode = {
   ENMAP: "ENMAP",
   /** A policy file is invalid. */
   EPOLICY: "EPOLICY",
+  /** Findings at or above the severity given to `--fail-on` were found (the report is still written). */
+  EFINDINGS: "EFINDINGS",
   /** Raw-socket work needs root or CAP_NET_RAW. */
   EPERM_RAW: "EPERM_RAW",
   /** A trace could not run (no route, no interface, fallback tool missing). */

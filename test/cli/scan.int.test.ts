@@ -44,6 +44,19 @@ describe("netreport scan without a network", () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(["scanHosts", "portScan", "Findings"]);
   });
 
+  it("ends with EFINDINGS after writing the report when --fail-on's severity is reached", () => {
+    const dir = tmp();
+    const policy = join(dir, "p.yaml");
+    writeFileSync(policy, "risky:\n  - ports: 3306\n    severity: high\n  - ports: 111\n    severity: low\n");
+    const xml = join(NMAP_XML, "2_hosts.xml");
+    const high = cli(["scan", "--import", xml, "--policy", policy, "--fail-on", "high", "--format", "json", "--out", dir]);
+    expect(high.code).toBe(1);
+    expect(high.stderr.trim().split("\n").at(-1)).toMatch(/^netreport: EFINDINGS: 1 finding\(s\) of severity high or worse, first: Risky port: 3306\/tcp \(mysql\) open on 1 host \(.*p\.yaml\)/);
+    expect(existsSync(join(dir, "scan.json"))).toBe(true);
+    expect(cli(["scan", "--import", xml, "--policy", policy, "--fail-on", "critical", "--format", "json", "--out", dir]).code).toBe(0);
+    expect(cli(["scan", "--import", xml, "--fail-on", "high"]).code).toBe(2);
+  });
+
   it("exits 2 on usage errors and 1 naming file and line on bad input, before probing anything", () => {
     const none = cli(["scan"]);
     expect(none.code).toBe(2);

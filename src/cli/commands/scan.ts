@@ -127,7 +127,7 @@ export const scanCommand: CommandSpec = {
     "  netreport scan 198.18.32.0/24 -p top1000 --policy exposure.yaml --format html,json,xlsx",
     "  netreport scan --targets-file hosts.txt -p 22,80,443,3306,3389 --baseline reports/scan.json",
     '  netreport scan 198.18.32.11 -p 22,80 --nmap "-sV" --format html,csv',
-    "  netreport scan --import nightly.xml --policy exposure.yaml",
+    "  netreport scan --import nightly.xml --policy exposure.yaml --fail-on high   # exit 1 on high findings",
   ].join("\n"),
   args: [{ name: "targets", description: "hosts, addresses, ranges or networks to scan", variadic: true, required: false }],
   options: [
@@ -145,6 +145,7 @@ export const scanCommand: CommandSpec = {
     { flags: "--concurrency <n>", description: "probes in flight at most (connect scan; default 512, bounded by ulimit -n)" },
     { flags: "--banners", description: "read the first bytes open ports send (connect scan)", default: false },
     { flags: "--banner-wait <ms>", description: "how long to wait for a banner (default 500)" },
+    { flags: "--fail-on <severity>", description: "end with EFINDINGS (exit code 1) when a finding is this severe or worse, after writing the report", choices: ["info", "low", "medium", "high", "critical"] },
     { flags: "--title <text>", description: "report title" },
   ],
   outputs: { defaultFormats: ["html"] },
@@ -159,6 +160,7 @@ export const scanCommand: CommandSpec = {
     if (!imports.length && !targetArgs.length && !targetsFile) {
       throw new NetreportError("EUSAGE", "name the targets to scan (or --targets-file, or --import nmap XML); netreport never picks a range by itself", { where: "scan" });
     }
+    if (options.failOn !== undefined && !options.policy) throw new NetreportError("EUSAGE", "--fail-on needs a --policy to judge findings by", { where: "--fail-on" });
     const out = outputOptions(options, "scan");
     const [scan, compose] = await Promise.all([import("../../analyses/scan/index.js"), import("../../report/compose/scan.js")]);
     const services = scan.loadServices();
@@ -217,6 +219,17 @@ export const scanCommand: CommandSpec = {
     );
     if (io.signal.aborted) {
       throw new NetreportError("EINTERRUPTED", "scan interrupted; the partial result was written", { where: out.outDir });
+    }
+    if (findings && options.failOn !== undefined) {
+      const { SEVERITY_ORDER } = await import("../../dataset/finding.js");
+      const limit = SEVERITY_ORDER.indexOf(options.failOn as (typeof SEVERITY_ORDER)[number]);
+      const severe = findings.filter((f) => SEVERITY_ORDER.indexOf(f.severity) <= limit);
+      if (severe.length) {
+        throw new NetreportError("EFINDINGS", `${severe.length} finding(s) of severity ${String(options.failOn)} or worse, first: ${severe[0]!.title}`, {
+          where: policy!.source,
+          hint: "the report was written; fix the exposure or add an allowance to the policy",
+        });
+      }
     }
   },
 };
