@@ -9,7 +9,7 @@
  */
 import { networkInterfaces } from "node:os";
 import { NetreportError } from "../../errors.js";
-import { parseIpv4Bytes, parseIp } from "../../enrich/ip.js";
+import { formatIp, parseIpv4Bytes, parseIpv6Bytes, parseIp } from "../../enrich/ip.js";
 import { hopsDataset, type HopLocator } from "./dataset.js";
 import type { Hop } from "./hops.js";
 import { localTrace } from "./local.js";
@@ -21,7 +21,10 @@ export * from "./types.js";
 export { buildRouteGraph, SOURCE_NODE, type RouteGraph, type RouteNode, type RouteEdge, type RouteGroup } from "./graph.js";
 export { parseTracerouteOutput, annotationKind, type PrintedTrace, type PrintedHop, type PrintedProbe } from "./traceroute-output.js";
 export { decodeReply, ipv4Offset, type Reply } from "./match.js";
+export { decodeReply6, ipv6Offset, UNREACH6_KIND } from "./match6.js";
 export { buildProbe, replyFilter } from "./packet.js";
+export { buildProbe6, replyFilter6 } from "./packet6.js";
+export { choosePath6, parseIpNeigh6 } from "./route6.js";
 export { buildHops, type Hop, type SentProbe, type ReceivedReply } from "./hops.js";
 export { parseProcRoute, parseProcIpv6Route, parseProcArp, choosePath, lookupRoute } from "./route.js";
 export { hasNetRaw } from "./privilege.js";
@@ -80,7 +83,12 @@ function isLocal(ip: string, ifaces: ReturnType<RawEffects["interfaces"]>): bool
 export async function traceRoute(given: TraceRouteOptions, effects: TraceEffects = {}): Promise<TraceResult> {
   // 1. A target or port given twice is traced once.
   check(given);
-  const options: TraceRouteOptions = { ...given, targets: [...new Set(given.targets)], ...(given.ports ? { ports: [...new Set(given.ports)] } : {}) };
+  // IPv6 targets in canonical form (RFC 5952), as replies name them.
+  const canonical = given.targets.map((t) => {
+    const v6 = parseIpv4Bytes(t) ? null : parseIpv6Bytes(t);
+    return v6 ? formatIp(v6) : t;
+  });
+  const options: TraceRouteOptions = { ...given, targets: [...new Set(canonical)], ...(given.ports ? { ports: [...new Set(given.ports)] } : {}) };
   const startedAt = new Date();
   const fx = effects.raw ?? defaultRawEffects;
   const ifaces = fx === defaultRawEffects ? networkInterfaces() : fx.interfaces();
@@ -96,7 +104,6 @@ export async function traceRoute(given: TraceRouteOptions, effects: TraceEffects
   }
   if (remote.length) {
     if (method === "raw") {
-      if (remote.some((t) => !parseIpv4Bytes(t))) throw new NetreportError("ETRACE", "raw probes support IPv4 only", { where: remote.join(", "), hint: "trace IPv6 targets with method traceroute (--system)" });
       const r = await rawTrace({ ...options, targets: remote }, fx);
       hops = hops.concat(r.hops);
       source = r.source ?? source;

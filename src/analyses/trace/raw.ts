@@ -11,18 +11,26 @@
  * ICMP errors (Linux: net.ipv4.icmp_ratelimit, 1 s per peer after a burst of 6), so hops that
  * drop out under load are probed again in the retry rounds.
  *
+ * IPv6 targets take the same steps with IPv6 frames (packet6.ts, match6.ts): next hop from
+ * /proc/net/ipv6_route and `ip -6 neigh`, hop limit for TTL, ICMPv6 errors for ICMP ones. A run
+ * may mix both families; an interface's capture then passes both families' replies.
+ *
  * The world (files, interfaces, the capture, the clock) comes in as {@link RawEffects}.
  */
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
 import { createSocket } from "node:dgram";
+import { execFile } from "node:child_process";
 import { NetreportError } from "../../errors.js";
-import { parseIpv4Bytes } from "../../enrich/ip.js";
+import { parseIpv4Bytes, parseIpv6Bytes } from "../../enrich/ip.js";
 import { buildProbe, replyFilter, MAX_PROBES } from "./packet.js";
+import { buildProbe6, replyFilter6 } from "./packet6.js";
 import { decodeReply, ipv4Offset } from "./match.js";
+import { decodeReply6, ipv6Offset } from "./match6.js";
 import { buildHops, matchReplies, silentHops, destinationTtls, type Hop, type ReceivedReply, type SentProbe } from "./hops.js";
-import { choosePath, macBytes, parseProcArp, parseProcRoute, type IfaceAddress, type ProbePath } from "./route.js";
+import { choosePath, macBytes, parseProcArp, parseProcIpv6Route, parseProcRoute, type IfaceAddress, type ProbePath } from "./route.js";
+import { choosePath6, parseIpNeigh6 } from "./route6.js";
 import { hasNetRaw, permissionError } from "./privilege.js";
 import type { ProbeProtocol, TraceOptions } from "./types.js";
 
@@ -40,7 +48,9 @@ export interface RawEffects {
   interfaces(): Record<string, IfaceAddress[] | undefined>;
   /** Opens a capture on `iface` with BPF `filter`; `onFrame` gets each frame (valid during the call only). */
   openCapture(iface: string, filter: string, onFrame: (frame: Buffer, length: number) => void): CaptureHandle;
-  /** Makes the kernel resolve the next hop's MAC (a UDP datagram with TTL 1 towards `target`). */
+  /** The IPv6 neighbour table as `ip -6 neigh show` prints it. */
+  neighbours6(): Promise<string>;
+  /** Makes the kernel resolve the next hop's MAC (a UDP datagram with TTL / hop limit 1 towards `target`). */
   primeNeighbour(target: string): Promise<void>;
   /** A clock in ms (monotonic). */
   now(): number;
@@ -97,9 +107,16 @@ export const defaultRawEffects: RawEffects = {
       close: () => cap.close(),
     };
   },
+  neighbours6: () =>
+    new Promise((resolve, reject) => {
+      execFile("ip", ["-6", "neigh", "show"], { timeout: 5000 }, (e, out) => {
+        if (e) reject(new NetreportError("ETRACE", `cannot read the IPv6 neighbour table (ip -6 neigh show): ${e.message}`, { hint: "install iproute2", cause: e }));
+        else resolve(out);
+      });
+    }),
   primeNeighbour: (target) =>
     new Promise((resolve) => {
-      const s = createSocket("udp4");
+      const s = createSocket(parseIpv4Bytes(target) ? "udp4" : "udp6");
       s.on("error", () => {
         s.close();
         resolve();
@@ -127,15 +144,19 @@ export interface RawTrace {
 }
 
 async function resolvePath(target: string, fx: RawEffects): Promise<ProbePath> {
-  const routes = parseProcRoute(await fx.readFile("/proc/net/route"));
-  let path = choosePath(target, routes, parseProcArp(await fx.readFile("/proc/net/arp")), fx.interfaces());
-  // An unresolved next hop: let the kernel ARP for it, then read the table again (≤ 1.5 s).
+  const v6 = !parseIpv4Bytes(target);
+  const routes = v6 ? parseProcIpv6Route(await fx.readFile("/proc/net/ipv6_route")) : parseProcRoute(await fx.readFile("/proc/net/route"));
+  const choose = async () =>
+    v6 ? choosePath6(target, routes, parseIpNeigh6(await fx.neighbours6()), fx.interfaces()) : choosePath(target, routes as ReturnType<typeof parseProcRoute>, parseProcArp(await fx.readFile("/proc/net/arp")), fx.interfaces());
+  let path = await choose();
+  // An unresolved next hop: let the kernel ARP (or solicit the neighbour) for it, then read the
+  // table again (≤ 1.5 s).
   for (let i = 0; !path.dstMac && i < 15; i++) {
     if (i === 0) await fx.primeNeighbour(target);
     await fx.sleep(100);
-    path = choosePath(target, routes, parseProcArp(await fx.readFile("/proc/net/arp")), fx.interfaces());
+    path = await choose();
   }
-  if (!path.dstMac) throw new NetreportError("ETRACE", `the next hop ${path.nextHop} of ${target} does not answer ARP`, { where: path.iface, hint: "check that the gateway is up (`ip neigh`)" });
+  if (!path.dstMac) throw new NetreportError("ETRACE", `the next hop ${path.nextHop} of ${target} does not answer ${v6 ? "neighbour solicitation" : "ARP"}`, { where: path.iface, hint: `check that the gateway is up (\`ip ${v6 ? "-6 " : ""}neigh\`)` });
   return path;
 }
 
@@ -150,9 +171,7 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
   const timeoutMs = options.timeoutMs ?? 2000;
   const warnings: string[] = [];
   for (const t of options.targets) {
-    if (!parseIpv4Bytes(t)) {
-      throw new NetreportError("ETRACE", `raw probes support IPv4 targets only, not ${JSON.stringify(t)}`, { where: t, hint: "give an IPv4 address, or use the traceroute fallback for IPv6" });
-    }
+    if (!parseIpv4Bytes(t) && !parseIpv6Bytes(t)) throw new NetreportError("ETRACE", `${JSON.stringify(t)} is not an IP address`, { where: t, hint: "give IPv4 or IPv6 addresses" });
   }
   const perRound = options.targets.length * ports.length * (maxTtl - minTtl + 1) * queries;
   if (perRound * (1 + retries) > MAX_PROBES) throw new NetreportError("ETRACE", `${perRound * (1 + retries)} probes exceed the ${MAX_PROBES} one run can tell apart`, { hint: "trace fewer targets or ports at once" });
@@ -163,7 +182,12 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
   for (const t of options.targets) paths.set(t, await resolvePath(t, fx));
   const magic = fx.random16() || 1;
   const sport = 33_000 + (fx.random16() % 28_000);
-  const filter = replyFilter(protocol, magic, sport);
+  // An interface's filter passes the replies of the families its targets use.
+  const filterFor = (iface: string) => {
+    const families = new Set([...paths].filter(([, p]) => p.iface === iface).map(([t]) => (parseIpv4Bytes(t) ? 4 : 6)));
+    const parts = [...families].sort().map((f) => (f === 4 ? replyFilter(protocol, magic, sport) : replyFilter6(protocol, magic, sport)));
+    return parts.length > 1 ? parts.map((x) => `(${x})`).join(" or ") : parts[0]!;
+  };
   const probes: SentProbe[] = [];
   const replies: ReceivedReply[] = [];
   let wake: (() => void) | null = null;
@@ -175,9 +199,10 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
   try {
     for (const p of paths.values()) {
       if (captures.has(p.iface)) continue;
-      const handle = fx.openCapture(p.iface, filter, (frame, len) => {
+      const handle = fx.openCapture(p.iface, filterFor(p.iface), (frame, len) => {
         // 4. Decode in place; keep only replies to this run.
-        const r = decodeReply(frame, ipv4Offset(frame, len, handle.linkType), len, magic, sport);
+        const o4 = ipv4Offset(frame, len, handle.linkType);
+        const r = o4 >= 0 ? decodeReply(frame, o4, len, magic, sport) : decodeReply6(frame, ipv6Offset(frame, len, handle.linkType), len, magic, sport);
         if (!r) return;
         const at = fx.now();
         replies.push({ ...r, at });
@@ -188,12 +213,13 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
       });
       captures.set(p.iface, handle);
     }
-    const bytes = new Map([...paths].map(([t, p]) => [t, { dstMac: macBytes(p.dstMac!), srcMac: macBytes(p.srcMac), src: parseIpv4Bytes(p.source)!, dst: parseIpv4Bytes(t)! }]));
+    const bytes = new Map([...paths].map(([t, p]) => [t, { dstMac: macBytes(p.dstMac!), srcMac: macBytes(p.srcMac), src: (parseIpv4Bytes(p.source) ?? parseIpv6Bytes(p.source))!, dst: (parseIpv4Bytes(t) ?? parseIpv6Bytes(t))! }]));
     const send = (target: string, port: number | null, ttl: number) => {
       const path = paths.get(target)!;
       const index = probes.length;
-      const frame = buildProbe({
-        ...bytes.get(target)!,
+      const b = bytes.get(target)!;
+      const frame = (b.dst.length === 16 ? buildProbe6 : buildProbe)({
+        ...b,
         ttl,
         protocol,
         port: port ?? 0,

@@ -76,6 +76,7 @@ function fakeWorld(opts: { capEff?: string } = {}) {
         close() {},
       };
     },
+    neighbours6: async () => "",
     primeNeighbour: async () => {
       log.primed++;
       arp = ARP_HEADER + ARP_R1;
