@@ -59,6 +59,15 @@ describe.skipIf(!canNetns)("runNmap against namespace hosts", () => {
     expect((nmap.parameters.command as string[]).join(" ")).toContain("-oX - --stats-every 2s -p 22-25,81-82 -- 198.18.32.11");
   });
 
+  it("runs a SYN scan (-sS, root only) whose states match the connect scan's", async () => {
+    const ports = "22-25,80-82";
+    const nmap = await runNmap({ extra: "-sS -n -Pn", targets: ["198.18.32.11"], ports }, inNs);
+    const ours = connectScanInNs(lab, "198.18.32.11", ports);
+    for (const p of [22, 23, 24, 25, 80, 81, 82]) expect(portState(nmap.hosts[0], p), `port ${p}`).toBe(portState(ours.hosts[0], p));
+    expect(nmap.hosts[0]!.ports.find((p) => p.port === 22)?.reason).toBe("syn-ack");
+    expect((nmap.parameters.scaninfo as Array<{ type: string }>)[0]?.type).toBe("syn");
+  });
+
   it("stops nmap on abort and keeps the host it had finished", async () => {
     const ac = new AbortController();
     const started = performance.now();
