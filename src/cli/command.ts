@@ -42,7 +42,7 @@ export interface CommandSpec {
   args?: ArgumentSpec[];
   options?: OptionSpec[];
   /**
-   * Adds the shared output options: `--format <list>` (html,pdf,png,json,csv; default given here),
+   * Adds the shared output options: `--format <list>` (html,pdf,png,json,csv,xlsx; default given here),
    * `--out <dir>`, `--name <base>`, `--paper <A4|Letter>`. Read them with `outputOptions()`.
    */
   outputs?: { defaultFormats: string[] };

@@ -14,11 +14,15 @@ import { commands } from "./commands/index.js";
 import { outputOptions } from "./output.js";
 import type { CommandIo, CommandSpec } from "./command.js";
 
+const HELP_WIDTH = 110;
+
 /** Exit codes of the CLI. */
 export const ExitCode = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 function register(program: Command, spec: CommandSpec, io: CommandIo, done: (p: Promise<void>) => void): void {
   const cmd = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
+  // Descriptions are wrapped by hand below 100 columns; a narrower width would break their lines again.
+  cmd.configureHelp({ helpWidth: HELP_WIDTH });
   for (const a of spec.args ?? []) {
     const name = a.variadic ? `${a.name}...` : a.name;
     cmd.argument(a.required === false ? `[${name}]` : `<${name}>`, a.description);
@@ -30,7 +34,7 @@ function register(program: Command, spec: CommandSpec, io: CommandIo, done: (p: 
     cmd.addOption(opt);
   }
   if (spec.outputs) {
-    cmd.addOption(new Option("-f, --format <list>", "output formats, comma-separated: html,pdf,png,json,csv").default(spec.outputs.defaultFormats.join(",")));
+    cmd.addOption(new Option("-f, --format <list>", "output formats, comma-separated: html,pdf,png,json,csv,xlsx").default(spec.outputs.defaultFormats.join(",")));
     cmd.addOption(new Option("-o, --out <dir>", "output folder").default("reports"));
     cmd.addOption(new Option("--name <base>", "base name of the output files (default: the command's)"));
     cmd.addOption(new Option("--paper <size>", "PDF paper size").choices(["A4", "Letter"]).default("A4"));
@@ -50,6 +54,7 @@ function register(program: Command, spec: CommandSpec, io: CommandIo, done: (p: 
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   const program = new Command("netreport")
+    .configureHelp({ helpWidth: HELP_WIDTH })
     .description("Turns network-operations and security evidence into HTML, PDF and PNG reports.")
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")

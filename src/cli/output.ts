@@ -1,6 +1,6 @@
 /**
  * The shared output options of every analysis command and the writer behind them:
- * `--format html,pdf,png,json,csv --out <dir> --name <base> --paper A4|Letter`.
+ * `--format html,pdf,png,json,csv,xlsx --out <dir> --name <base> --paper A4|Letter`.
  *
  *   report ─┬─ html: renderHtml → <name>.html
  *           ├─ pdf:  renderHtml → Chromium print → <name>.pdf

@@ -4,5 +4,6 @@ import { traceCommand } from "./trace.js";
 import { renderCommand } from "./render.js";
 import { demoCommand } from "./demo.js";
 import { scanCommand } from "./scan.js";
+import { pcapCommand } from "./pcap.js";
 
-export const commands: CommandSpec[] = [demoCommand, renderCommand, scanCommand, traceCommand];
+export const commands: CommandSpec[] = [demoCommand, renderCommand, pcapCommand, scanCommand, traceCommand];

@@ -26,7 +26,7 @@ await new Promise<void>((r) => udp.bind(0, "127.0.0.1", r));
 const udpPeer = createSocket("udp4");
 await new Promise<void>((r) => udpPeer.connect(udp.address().port, "127.0.0.1", r));
 const client: Socket = await new Promise((resolve) => {
-  const c = connect(portOf(v4), "127.0.0.1", () => resolve(c));
+  const c: Socket = connect(portOf(v4), "127.0.0.1", () => resolve(c));
 });
 await new Promise((r) => setTimeout(r, 100));
 
