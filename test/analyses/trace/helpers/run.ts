@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { TraceResult, TraceRouteOptions } from "../../../../src/analyses/trace/index.js";
+import { UNREACH6_KIND } from "../../../../src/analyses/trace/match6.js";
 import type { TraceLab } from "./topology.js";
 
 const here = import.meta.dirname;
@@ -25,6 +26,25 @@ export interface ScapyRow {
 export function scapyInNs(lab: TraceLab, targets: string[], ports: number[], maxTtl: number, timeoutS = 2): { answered: ScapyRow[]; unanswered: ScapyRow[]; elapsedMs: number } {
   const out = execFileSync("ip", ["netns", "exec", lab.probe, "/usr/bin/python3", join(here, "scapy_trace.py"), targets.join(","), ports.join(","), String(maxTtl), String(timeoutS)], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 180_000 });
   return JSON.parse(out);
+}
+
+/** An answer of scapy's traceroute6(): `kind` is TCP flags or the ICMPv6 type, `code` the unreachable code. */
+export interface Scapy6Row extends ScapyRow {
+  code?: number | null;
+}
+
+/** scapy's traceroute6() in the probe namespace (its neighbour-solicitation route warning is dropped with stderr). */
+export function scapy6InNs(lab: TraceLab, targets: string[], ports: number[], maxTtl: number, timeoutS = 2): { answered: Scapy6Row[]; unanswered: ScapyRow[]; elapsedMs: number } {
+  const out = execFileSync("ip", ["netns", "exec", lab.probe, "/usr/bin/python3", join(here, "scapy_trace6.py"), targets.join(","), ports.join(","), String(maxTtl), String(timeoutS)], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 180_000, stdio: ["ignore", "pipe", "pipe"] });
+  return JSON.parse(out);
+}
+
+/**
+ * scapy's IPv6 answers in the dataset's vocabulary (see match6.ts): ICMPv6 time exceeded (3) →
+ * `11`, destination unreachable (1) → the IPv4 kind of its code; TCP flags stay.
+ */
+export function scapy6AsKinds(s: { answered: Scapy6Row[]; unanswered: ScapyRow[] }): { answered: ScapyRow[]; unanswered: ScapyRow[] } {
+  return { answered: s.answered.map((r) => ({ ...r, kind: r.kind === "3" ? "11" : r.kind === "1" ? (UNREACH6_KIND[r.code ?? -1] ?? `1/${r.code}`) : r.kind })), unanswered: s.unanswered };
 }
 
 /**
