@@ -15,7 +15,7 @@ import type { ReplyKind } from "./types.js";
 export interface Reply {
   /** Index of the probe it answers. */
   index: number;
-  /** Who answered (the reply's IPv4 source), dotted quad. */
+  /** Who answered (the reply's source): a dotted quad, or canonical IPv6 text (match6.ts). */
   from: string;
   kind: ReplyKind;
   /** The destination the probe had, as the reply shows it (quoted, or the TCP/echo source). */

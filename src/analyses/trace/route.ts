@@ -47,7 +47,7 @@ export interface IfaceAddress {
 /** How probes to one target are sent. */
 export interface ProbePath {
   iface: string;
-  /** Source address, dotted quad. */
+  /** Source address: a dotted quad, or canonical IPv6 text (route6.ts). */
   source: string;
   /** Next hop (gateway or the target itself). */
   nextHop: string;

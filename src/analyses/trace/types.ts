@@ -22,6 +22,8 @@ export function isProbeProtocol(v: unknown): v is ProbeProtocol {
  * - `0`: ICMP echo reply (ICMP mode reached the destination);
  * - `3/<code>`: ICMP destination unreachable with its code (`3/3` port unreachable ends a UDP
  *   trace, `3/13` administratively prohibited, `3/1` host unreachable, …);
+ * IPv6 replies use the same codes: ICMPv6 time exceeded is `11`, echo reply `0`, and an ICMPv6
+ * unreachable the IPv4 kind of the same meaning (match6.ts, UNREACH6_KIND);
  * - `dst`: the destination answered but the tool did not say how (the `traceroute -T` fallback
  *   prints the address only);
  * - `unk`: nothing came back (silent router, filtered port, lost packet).
@@ -50,13 +52,16 @@ export function portStatus(k: ReplyKind): string {
 
 /** Options of a trace. */
 export interface TraceOptions {
-  /** Target IPv4 addresses (no names: resolve before, netreport never resolves during a trace). */
+  /**
+   * Target IPv4 or IPv6 addresses (no names: resolve before, netreport never resolves during a
+   * trace). IPv6 targets are named in canonical form (RFC 5952) in the result.
+   */
   targets: string[];
   /** Probe protocol. Default `tcp`. */
   protocol?: ProbeProtocol;
   /** Destination ports for TCP (SYN) probes. Default [80, 443]. UDP uses 33434+ per probe; ICMP none. */
   ports?: number[];
-  /** First TTL. Default 1. */
+  /** First TTL (IPv6: hop limit). Default 1. */
   minTtl?: number;
   /** Last TTL. Default 30. */
   maxTtl?: number;

@@ -204,6 +204,7 @@ export function composeTraceReport(result: TraceResult, options: TraceReportOpti
       ...(targets.some((t) => t.startsWith("127.") || t === result.source) ? ["This host's own addresses are one hop away and were measured with connect(): Linux drops raw frames injected on the loopback interface as martians.", ""] : []),
       "Reply codes (as scapy prints them): `11` ICMP time exceeded, `SA` SYN-ACK (open), `RA` RST (closed), `3/n` ICMP destination unreachable with code n, `0` echo reply, `dst` reached, `unk` no answer.",
       "",
+      ...(targets.some((t) => t.includes(":")) ? ["IPv6 targets were probed with the hop limit for TTL; their ICMPv6 replies are shown in the same codes: time exceeded as `11`, echo reply as `0`, and destination unreachable by meaning, with the IPv4 code (no route `3/0`, administratively prohibited or rejected `3/13`, address unreachable `3/1`, port unreachable `3/3`).", ""] : []),
       "Routers limit the ICMP errors they send (Linux: one per second per source after a burst of six), so hops that are silent in one run can answer in the next.",
       ...(result.hops.warnings.length ? ["", "Notes:", ...result.hops.warnings.map((w) => `- ${w.replace(/[<>]/g, "")}`)] : []),
     ].join("\n"),
