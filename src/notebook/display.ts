@@ -45,6 +45,14 @@ export async function raw(mime: string, data: string | Uint8Array): Promise<bool
   }
 }
 
+/**
+ * Shows `data` in the kernel and returns nothing (tslab would print a returned value a second
+ * time, as text under the picture); without a kernel returns `content` for the caller to use.
+ */
+async function show(mime: string, data: string, content: string): Promise<string | undefined> {
+  return (await raw(mime, data)) ? undefined : content;
+}
+
 async function sectionHtml(section: Section, title: string): Promise<string> {
   const page = await renderHtml({ title, sections: [section] });
   // Keep the report stylesheet and the section body; drop cover and colophon.
@@ -54,48 +62,43 @@ async function sectionHtml(section: Section, title: string): Promise<string> {
   return `<div class="netreport-cell"><style>${scoped}</style>${body}</div>`;
 }
 
-/** Shows a dataset as a formatted table (at most `limit` rows, default 200); returns the HTML. */
-export async function showTable(dataset: AnyDataset, opts: { limit?: number; columns?: string[] } = {}): Promise<string> {
+/** Shows a dataset as a formatted table (at most `limit` rows, default 200); headless, returns the HTML. */
+export async function showTable(dataset: AnyDataset, opts: { limit?: number; columns?: string[] } = {}): Promise<string | undefined> {
   const html = await sectionHtml(
     { kind: "table", title: dataset.title, dataset, limit: opts.limit ?? 200, ...(opts.columns ? { columns: opts.columns } : {}) },
     dataset.title,
   );
-  await raw("text/html", html);
-  return html;
+  return show("text/html", html, html);
 }
 
-/** Shows a Vega-Lite chart (with the dataset's rows as data) as inline SVG; returns the SVG. */
-export async function showChart(spec: Record<string, unknown>, dataset?: AnyDataset): Promise<string> {
+/** Shows a Vega-Lite chart (with the dataset's rows as data) as inline SVG; headless, returns the SVG. */
+export async function showChart(spec: Record<string, unknown>, dataset?: AnyDataset): Promise<string | undefined> {
   const { renderVegaLite } = await import("../render/vega.js");
   const svg = await renderVegaLite(spec, dataset ? { values: dataset.rows } : {});
-  await raw("image/svg+xml", svg);
-  return svg;
+  return show("image/svg+xml", svg, svg);
 }
 
-/** Shows a Graphviz graph (DOT source) as inline SVG; returns the SVG. */
-export async function showGraph(dot: string, engine: "dot" | "neato" | "fdp" | "sfdp" | "circo" | "twopi" = "dot"): Promise<string> {
+/** Shows a Graphviz graph (DOT source) as inline SVG; headless, returns the SVG. */
+export async function showGraph(dot: string, engine: "dot" | "neato" | "fdp" | "sfdp" | "circo" | "twopi" = "dot"): Promise<string | undefined> {
   const { renderDot } = await import("../render/graphviz.js");
   const svg = await renderDot(dot, engine);
-  await raw("image/svg+xml", svg);
-  return svg;
+  return show("image/svg+xml", svg, svg);
 }
 
-/** Shows findings, most urgent first, with their evidence; returns the HTML. */
-export async function showFindings(findings: Finding[], title = "Findings"): Promise<string> {
+/** Shows findings, most urgent first, with their evidence; headless, returns the HTML. */
+export async function showFindings(findings: Finding[], title = "Findings"): Promise<string | undefined> {
   const html = await sectionHtml({ kind: "findings", title, findings }, title);
-  await raw("text/html", html);
-  return html;
+  return show("text/html", html, html);
 }
 
 /**
  * Shows a whole report in a sandboxed frame (its styles cannot leak into the notebook, and it can
- * run nothing); returns the report's HTML.
+ * run nothing); headless, returns the report's HTML.
  */
-export async function showReport(report: Report, opts: { height?: number } = {}): Promise<string> {
+export async function showReport(report: Report, opts: { height?: number } = {}): Promise<string | undefined> {
   const { html } = await renderHtml(report);
   const frame = `<iframe sandbox="" style="width:100%;height:${opts.height ?? 720}px;border:1px solid #d9dee5" srcdoc="${escapeHtml(html)}"></iframe>`;
-  await raw("text/html", frame);
-  return html;
+  return show("text/html", frame, html);
 }
 
 /** Shows a PNG (a rendered page or chart). */
