@@ -114,14 +114,18 @@ export function stateCells(result: ScanResult, maxHosts = 50, maxPorts = 40): St
 export function stateHeatmapSpec(grid: StateGrid): Record<string, unknown> {
   const present = new Set(grid.cells.map((c) => c.state));
   const states = STATE_COLORS.filter(([s]) => present.has(s));
+  // Cells fill about 640 px across when there are few ports, and stay readable when there are many.
+  const ports = new Set(grid.cells.map((c) => c.port)).size;
+  const hosts = new Set(grid.cells.map((c) => c.host)).size;
+  const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.floor(v)));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     data: { values: grid.cells },
-    width: { step: 18 },
-    height: { step: 18 },
+    width: { step: clamp(640 / Math.max(1, ports), 14, 40) },
+    height: { step: clamp(400 / Math.max(1, hosts), 16, 28) },
     mark: { type: "rect", stroke: "#ffffff", strokeWidth: 1 },
     encoding: {
-      x: { field: "port", type: "ordinal", title: "Port", sort: { field: "portNumber", op: "min", order: "ascending" }, axis: { labelAngle: -60 } },
+      x: { field: "port", type: "ordinal", title: "Port", sort: { field: "portNumber", op: "min", order: "ascending" }, axis: { labelAngle: -45 } },
       y: { field: "host", type: "ordinal", title: "Host", sort: { field: "hostOrder", op: "min", order: "ascending" } },
       color: {
         field: "state",
