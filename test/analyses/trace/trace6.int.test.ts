@@ -4,8 +4,9 @@
  *   probe → r1 → r2 (sends no ICMPv6 errors) → r3 → s1 (80 open, 443 closed) / s2 (80 closed, 443 DROP)
  * netreport's hops, codes and order must equal the topology and what scapy's traceroute6() reports
  * from the same probe namespace in the same test (its ICMPv6 types read as the dataset's codes:
- * time exceeded → 11, unreachable → the IPv4 kind of its code). Needs root and ip6tables; skipped
- * visibly otherwise.
+ * time exceeded → 11, unreachable → the IPv4 kind of its code), and what the `traceroute -T`
+ * fallback reads from Debian's traceroute over IPv6. Needs root and ip6tables; skipped visibly
+ * otherwise.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canNetns6, createTraceLab, type TraceLab } from "./helpers/topology.js";
@@ -76,6 +77,12 @@ describe.skipIf(!canNetns6)("IPv6 traceroute in namespaces vs scapy's traceroute
     expect(ours.error).toBeUndefined();
     expect(ourTable(ours.result!)).toEqual(expected);
     expect(scapyTable(scapy6AsKinds(scapy6InNs(lab, [S2], [8443], MAX_TTL, 1)), [S2], [8443], MAX_TTL)).toEqual(expected);
+  });
+
+  it("the traceroute -T fallback gives the same IPv6 hops (destination kind dst)", () => {
+    const { result, error } = traceInNs(lab, { targets: [S1, S2], ports: PORTS, maxTtl: MAX_TTL, timeoutMs: 1000, method: "traceroute" });
+    expect(error).toBeUndefined();
+    expect(ourTable(result!)).toEqual(EXPECTED.filter((l) => !l.startsWith(R3FAR)).map((l) => l.replace(/ (SA|RA)$/, " dst")));
   });
 
   it("UDP and ICMPv6 echo modes end at the target with port unreachable (3/3) and echo reply (0)", () => {

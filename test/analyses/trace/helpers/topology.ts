@@ -149,6 +149,15 @@ export async function createTraceLab(tag: string, options: TraceLabOptions = {})
       // r2 stays silent in IPv6 too; neighbour discovery (ICMPv6 types 133-137) must still pass.
       for (const type of ["time-exceeded", "destination-unreachable"]) sh("ip", ["netns", "exec", ns.r2, "ip6tables", "-A", "OUTPUT", "-p", "ipv6-icmp", "--icmpv6-type", type, "-j", "DROP"]);
       sh("ip", ["netns", "exec", ns.s2, "ip6tables", "-A", "INPUT", "-p", "tcp", "--dport", "443", "-j", "DROP"]);
+      // IPv6 starts on a link only once the kernel's link watcher has seen its carrier, which it
+      // batches up to a second later; until then routers ignore neighbour solicitations and the
+      // first probes wait a whole retransmission (1 s). Wait until every veth is operationally up.
+      for (let i = 0; ; i++) {
+        const down = all.filter((x) => sh("ip", ["-n", x, "-o", "link", "show", "type", "veth"]).split("\n").some((l) => l.trim() && !/ state UP /.test(l)));
+        if (!down.length) break;
+        if (i === 50) throw new Error(`veths of ${down.join(", ")} are not up after 5 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
     const start = (args: string[]) =>
       new Promise<void>((resolve, reject) => {
