@@ -1,8 +1,8 @@
 """A userspace delay hop (this kernel has no netem): runs inside a router namespace, owns TUN
-device <name>, and writes every IPv4 packet the kernel routes into it back after <ms>
-milliseconds. The TTL is raised by one on the way back (checksum adjusted, RFC 1624), because
-the kernel decrements it once going into the TUN device and once coming out: without that the
-router would show up as two hops.
+device <name>, and writes every IPv4 or IPv6 packet the kernel routes into it back after <ms>
+milliseconds. The TTL (IPv6: hop limit) is raised by one on the way back (IPv4 checksum
+adjusted, RFC 1624; IPv6 has none), because the kernel decrements it once going into the TUN
+device and once coming out: without that the router would show up as two hops.
   python3 delay_hop.py <name> <ms>      prints "ready" once the device exists
 """
 import fcntl
@@ -38,6 +38,8 @@ while True:
             csum = (csum & 0xFFFF) + (csum >> 16)
             csum ^= 0xFFFF
             pkt[10], pkt[11] = csum >> 8, csum & 0xFF
+        elif len(pkt) >= 40 and pkt[0] >> 4 == 6 and pkt[7] < 255:
+            pkt[7] += 1
         seq += 1
         heapq.heappush(queue, (time.monotonic() + delay, seq, bytes(pkt)))
     now = time.monotonic()

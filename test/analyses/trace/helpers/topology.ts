@@ -16,9 +16,10 @@
  * the IPv4 ones, routers forward IPv6 and do not rate-limit ICMPv6, and r2 drops its ICMPv6
  * time-exceeded and unreachable output (ip6tables) as it drops its ICMP.
  *
- * With `delayMs`, r1 sends everything that arrives from the probe through a TUN device whose
- * userspace forwarder (delay_hop.py) holds each packet that long: real link delay without netem
- * for every hop behind r1 (policy routing: `iif eth0` → TUN, `iif tun0` → the main table).
+ * With `delayMs`, r1 sends everything that arrives from the probe (IPv4, and IPv6 with `ipv6`)
+ * through a TUN device whose userspace forwarder (delay_hop.py) holds each packet that long: real
+ * link delay without netem for every hop behind r1 (policy routing: `iif eth0` → TUN, `iif tun0`
+ * → the main table).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -175,6 +176,10 @@ export async function createTraceLab(tag: string, options: TraceLabOptions = {})
       sh("ip", ["-n", ns.r1, "route", "add", "default", "dev", "tun0", "table", "100"]);
       sh("ip", ["-n", ns.r1, "rule", "add", "iif", "eth0", "lookup", "100", "priority", "100"]);
       sh("ip", ["netns", "exec", ns.r1, "sysctl", "-qw", "net.ipv4.conf.tun0.rp_filter=0"]);
+      if (options.ipv6) {
+        sh("ip", ["-n", ns.r1, "-6", "route", "add", "default", "dev", "tun0", "table", "100"]);
+        sh("ip", ["-n", ns.r1, "-6", "rule", "add", "iif", "eth0", "lookup", "100", "priority", "100"]);
+      }
     }
   } catch (e) {
     close();
