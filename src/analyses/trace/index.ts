@@ -1,6 +1,7 @@
 /**
  * Traceroute: TCP SYN (or UDP, ICMP) probes to several targets at once, every TTL in parallel,
  * replies matched to probes by what they quote; hops enriched with AS and place; the route graph.
+ * IPv4 and IPv6 targets alike (IPv6 in canonical form from step 1 on).
  *
  *   options ─ 1. check ─ 2. split local / remote targets ─┬─ local: connect() (local.ts)
  *                                                         ├─ raw: libpcap probes (raw.ts)
