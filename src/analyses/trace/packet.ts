@@ -10,6 +10,7 @@
  * - UDP: source port = the run's port, destination port = 33434 + i (classic traceroute);
  * - ICMP echo: identifier = magic, sequence = i.
  */
+import { finish, sum16, TRANSPORT_LEN, UDP_BASE_PORT, writeTransport } from "./transport.js";
 
 /** Where and how one probe is sent. */
 export interface ProbeSpec {
@@ -33,30 +34,16 @@ export interface ProbeSpec {
   sport: number;
 }
 
-/** First UDP destination port; probe i goes to UDP_BASE_PORT + i. */
-export const UDP_BASE_PORT = 33434;
+export { UDP_BASE_PORT };
 /** Largest number of probes in one run (indexes 0..65534; UDP: 65535 - 33434). */
 export const MAX_PROBES = 32_000;
 
 const ETH = 14;
 const IP = 20;
 
-/** RFC 1071 one's-complement sum of `buf[start, end)`, folded, added to `initial`. */
-function sum16(buf: Uint8Array, start: number, end: number, initial = 0): number {
-  let s = initial;
-  for (let i = start; i + 1 < end; i += 2) s += (buf[i]! << 8) | buf[i + 1]!;
-  if ((end - start) & 1) s += buf[end - 1]! << 8;
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return s;
-}
-
-function finish(s: number): number {
-  return ~s & 0xffff || 0xffff;
-}
-
 /** Builds one probe frame (Ethernet II, IPv4 without options, one transport header). */
 export function buildProbe(p: ProbeSpec): Buffer {
-  const transportLen = p.protocol === "tcp" ? 20 : p.protocol === "udp" ? 8 + 12 : 8 + 12;
+  const transportLen = TRANSPORT_LEN;
   const buf = Buffer.alloc(ETH + IP + transportLen);
   // Ethernet II: dst MAC, src MAC, ethertype 0x0800.
   buf.set(p.dstMac, 0);
@@ -73,32 +60,9 @@ export function buildProbe(p: ProbeSpec): Buffer {
   buf.set(p.dst, ip + 16);
   buf.writeUInt16BE(finish(sum16(buf, ip, ip + IP)), ip + 10);
   const t = ip + IP;
-  if (p.protocol === "icmp") {
-    // ICMP echo request: type 8, code 0, checksum, identifier, sequence, 12 bytes of payload.
-    buf[t] = 8;
-    buf.writeUInt16BE(p.magic, t + 4);
-    buf.writeUInt16BE(p.index, t + 6);
-    buf.write("netreport-tr", t + 8, "latin1");
-    buf.writeUInt16BE(finish(sum16(buf, t, t + transportLen)), t + 2);
-    return buf;
-  }
-  // TCP/UDP checksum covers the pseudo-header: src, dst, zero, protocol, transport length.
-  const pseudo = sum16(buf, ip + 12, ip + 20, buf[ip + 9]! + transportLen);
-  buf.writeUInt16BE(p.sport, t);
-  if (p.protocol === "udp") {
-    buf.writeUInt16BE(UDP_BASE_PORT + p.index, t + 2);
-    buf.writeUInt16BE(transportLen, t + 4);
-    buf.write("netreport-tr", t + 8, "latin1");
-    buf.writeUInt16BE(finish(sum16(buf, t, t + transportLen, pseudo)), t + 6);
-    return buf;
-  }
-  // TCP: sport, dport, seq, ack 0, data offset 5 words, flags SYN, window, checksum, urgent 0.
-  buf.writeUInt16BE(p.port, t + 2);
-  buf.writeUInt32BE(((p.magic << 16) | p.index) >>> 0, t + 4);
-  buf[t + 12] = 5 << 4;
-  buf[t + 13] = 0x02;
-  buf.writeUInt16BE(64_240, t + 14);
-  buf.writeUInt16BE(finish(sum16(buf, t, t + transportLen, pseudo)), t + 16);
+  // TCP/UDP checksums cover the pseudo-header (src, dst, zero, protocol, length); ICMP's does not.
+  const pseudo = p.protocol === "icmp" ? 0 : sum16(buf, ip + 12, ip + 20, buf[ip + 9]! + transportLen);
+  writeTransport(buf, t, p, pseudo, 8);
   return buf;
 }
 

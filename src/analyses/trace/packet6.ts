@@ -7,7 +7,7 @@
  * no identification field, so that second check of IPv4 is absent; the flow label stays 0 so that
  * routers hashing on it (ECMP) send every probe of a path the same way.
  */
-import { UDP_BASE_PORT } from "./packet.js";
+import { sum16, TRANSPORT_LEN, writeTransport } from "./transport.js";
 
 /** Where and how one IPv6 probe is sent. */
 export interface Probe6Spec {
@@ -39,22 +39,9 @@ const TCP = 6;
 const UDP = 17;
 const ICMP6 = 58;
 
-/** RFC 1071 one's-complement sum of `buf[start, end)`, folded, added to `initial`. */
-function sum16(buf: Uint8Array, start: number, end: number, initial = 0): number {
-  let s = initial;
-  for (let i = start; i + 1 < end; i += 2) s += (buf[i]! << 8) | buf[i + 1]!;
-  if ((end - start) & 1) s += buf[end - 1]! << 8;
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return s;
-}
-
-function finish(s: number): number {
-  return ~s & 0xffff || 0xffff;
-}
-
 /** Builds one IPv6 probe frame (Ethernet II, IPv6 without extension headers, one upper-layer header). */
 export function buildProbe6(p: Probe6Spec): Buffer {
-  const len = p.protocol === "tcp" ? 20 : 8 + 12;
+  const len = TRANSPORT_LEN;
   const next = p.protocol === "tcp" ? TCP : p.protocol === "udp" ? UDP : ICMP6;
   const buf = Buffer.alloc(ETH + IP6 + len);
   // Ethernet II: dst MAC, src MAC, ethertype 0x86dd.
@@ -72,31 +59,7 @@ export function buildProbe6(p: Probe6Spec): Buffer {
   // RFC 8200 §8.1 pseudo-header (TCP, UDP and ICMPv6 alike): src, dst, 32-bit upper-layer
   // length, three zero bytes, next header.
   const pseudo = sum16(buf, ip + 8, ip + 40, len + next);
-  const t = ip + IP6;
-  if (p.protocol === "icmp") {
-    // ICMPv6 echo request: type 128, code 0, checksum, identifier, sequence, 12 bytes of payload.
-    buf[t] = 128;
-    buf.writeUInt16BE(p.magic, t + 4);
-    buf.writeUInt16BE(p.index, t + 6);
-    buf.write("netreport-tr", t + 8, "latin1");
-    buf.writeUInt16BE(finish(sum16(buf, t, t + len, pseudo)), t + 2);
-    return buf;
-  }
-  buf.writeUInt16BE(p.sport, t);
-  if (p.protocol === "udp") {
-    buf.writeUInt16BE(UDP_BASE_PORT + p.index, t + 2);
-    buf.writeUInt16BE(len, t + 4);
-    buf.write("netreport-tr", t + 8, "latin1");
-    buf.writeUInt16BE(finish(sum16(buf, t, t + len, pseudo)), t + 6);
-    return buf;
-  }
-  // TCP: sport, dport, seq, ack 0, data offset 5 words, flags SYN, window, checksum, urgent 0.
-  buf.writeUInt16BE(p.port, t + 2);
-  buf.writeUInt32BE(((p.magic << 16) | p.index) >>> 0, t + 4);
-  buf[t + 12] = 5 << 4;
-  buf[t + 13] = 0x02;
-  buf.writeUInt16BE(64_240, t + 14);
-  buf.writeUInt16BE(finish(sum16(buf, t, t + len, pseudo)), t + 16);
+  writeTransport(buf, ip + IP6, p, pseudo, 128);
   return buf;
 }
 
