@@ -25,10 +25,12 @@ export interface Reply {
 const ipText = (b: Uint8Array, o: number) => `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
 
 /**
- * Offset of the IPv4 header in a frame of libpcap link type `linkType` (1 Ethernet, 113 Linux
- * cooked, 276 cooked v2, 12/101 raw IP), or -1 when the frame is not IPv4.
+ * Offset of the IP header of `version` (4 or 6) in a frame of libpcap link type `linkType`
+ * (1 Ethernet, 113 Linux cooked, 276 cooked v2, 12/101 raw IP), or -1 when the frame carries
+ * something else.
  */
-export function ipv4Offset(buf: Uint8Array, len: number, linkType: number): number {
+export function ipOffset(buf: Uint8Array, len: number, linkType: number, version: 4 | 6): number {
+  const ethertype = version === 4 ? 0x0800 : 0x86dd;
   if (linkType === 1) {
     // Ethernet II: ethertype at 12; one 802.1Q tag is skipped.
     if (len < 14) return -1;
@@ -38,12 +40,17 @@ export function ipv4Offset(buf: Uint8Array, len: number, linkType: number): numb
       type = (buf[16]! << 8) | buf[17]!;
       off = 18;
     }
-    return type === 0x0800 ? off : -1;
+    return type === ethertype ? off : -1;
   }
-  if (linkType === 113) return len >= 16 && ((buf[14]! << 8) | buf[15]!) === 0x0800 ? 16 : -1;
-  if (linkType === 276) return len >= 20 && ((buf[0]! << 8) | buf[1]!) === 0x0800 ? 20 : -1;
-  if (linkType === 12 || linkType === 101) return len >= 1 && buf[0]! >> 4 === 4 ? 0 : -1;
+  if (linkType === 113) return len >= 16 && ((buf[14]! << 8) | buf[15]!) === ethertype ? 16 : -1;
+  if (linkType === 276) return len >= 20 && ((buf[0]! << 8) | buf[1]!) === ethertype ? 20 : -1;
+  if (linkType === 12 || linkType === 101) return len >= 1 && buf[0]! >> 4 === version ? 0 : -1;
   return -1;
+}
+
+/** Offset of the IPv4 header in a frame, or -1 (see {@link ipOffset}). */
+export function ipv4Offset(buf: Uint8Array, len: number, linkType: number): number {
+  return ipOffset(buf, len, linkType, 4);
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 import { formatIp } from "../../enrich/ip.js";
 import { UDP_BASE_PORT } from "./packet.js";
-import type { Reply } from "./match.js";
+import { ipOffset, type Reply } from "./match.js";
 import type { ReplyKind } from "./types.js";
 
 /**
@@ -24,26 +24,9 @@ import type { ReplyKind } from "./types.js";
  */
 export const UNREACH6_KIND: Readonly<Record<number, ReplyKind>> = { 0: "3/0", 1: "3/13", 2: "3/1", 3: "3/1", 4: "3/3", 5: "3/13", 6: "3/13" };
 
-/**
- * Offset of the IPv6 header in a frame of libpcap link type `linkType` (1 Ethernet, 113 Linux
- * cooked, 276 cooked v2, 12/101 raw IP), or -1 when the frame is not IPv6.
- */
+/** Offset of the IPv6 header in a frame, or -1 (see {@link ipOffset}). */
 export function ipv6Offset(buf: Uint8Array, len: number, linkType: number): number {
-  if (linkType === 1) {
-    // Ethernet II: ethertype at 12; one 802.1Q tag is skipped.
-    if (len < 14) return -1;
-    let type = (buf[12]! << 8) | buf[13]!;
-    let off = 14;
-    if (type === 0x8100 && len >= 18) {
-      type = (buf[16]! << 8) | buf[17]!;
-      off = 18;
-    }
-    return type === 0x86dd ? off : -1;
-  }
-  if (linkType === 113) return len >= 16 && ((buf[14]! << 8) | buf[15]!) === 0x86dd ? 16 : -1;
-  if (linkType === 276) return len >= 20 && ((buf[0]! << 8) | buf[1]!) === 0x86dd ? 20 : -1;
-  if (linkType === 12 || linkType === 101) return len >= 1 && buf[0]! >> 4 === 6 ? 0 : -1;
-  return -1;
+  return ipOffset(buf, len, linkType, 6);
 }
 
 /**
