@@ -1,0 +1,74 @@
+/**
+ * The lab captures the reply-matching tests read, recorded when the tests run (nothing is kept in
+ * the repository): tcpdump on the probe namespace's eth0 of a fresh nrt- lab while netreport
+ * traces, into a temporary folder the caller removes.
+ *
+ *   IPv4 lab: tcp-trace   s1, s2, r3 (far side) × ports 80, 443, TTL 1..8
+ *             udp-trace / icmp-trace   s1, TTL 1..8
+ *   IPv6 lab: tcp6-trace  the same three targets × 80, 443, hop limits 1..6
+ *             udp6-trace / icmp6-trace  s1; tcp6-reject  s2 × 8443 (ip6tables adm-prohibited),
+ *             8444 (addr-unreach); and tcp-trace over IPv4 in the same lab (IPv4 is not IPv6)
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TraceRouteOptions } from "../../../../src/analyses/trace/index.js";
+import { traceInNs } from "./run.js";
+import { createTraceLab, type TraceLab } from "./topology.js";
+
+type TraceOptions = Omit<TraceRouteOptions, "locator">;
+
+/** Records `eth0` of the probe namespace into `file` while netreport traces with `options`. */
+async function recordTrace(lab: TraceLab, file: string, options: TraceOptions): Promise<void> {
+  const dump = spawn("ip", ["netns", "exec", lab.probe, "tcpdump", "-i", "eth0", "-U", "--immediate-mode", "-n", "-s", "262144", "-w", file], { stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);
+    dump.stderr.on("data", (b: Buffer) => {
+      err += b.toString();
+      if (err.includes("listening on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    dump.once("exit", () => reject(new Error(`tcpdump exited: ${err}`)));
+  });
+  try {
+    const { error } = traceInNs(lab, options);
+    if (error) throw new Error(`trace for ${file} failed: ${error.code} ${error.message}`);
+  } finally {
+    // The kernel's RSTs after SYN-ACKs and late replies land within a few hundred ms.
+    await new Promise((r) => setTimeout(r, 300));
+    const closed = new Promise((r) => dump.once("close", r));
+    dump.kill("SIGINT");
+    await closed;
+  }
+}
+
+/** Builds a lab, records the captures of `family` into a new temporary folder, removes the lab. */
+export async function recordLabCaptures(family: 4 | 6): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), `nrt-captures${family}-`));
+  const lab = await createTraceLab(family === 4 ? "cap4" : "cap6", { ipv6: family === 6 });
+  try {
+    const a = lab.addr;
+    const v4tcp: TraceOptions = { targets: [a.s1, a.s2, a.r3far], ports: [80, 443], maxTtl: 8, timeoutMs: 1000 };
+    if (family === 4) {
+      await recordTrace(lab, join(dir, "tcp-trace.pcap"), v4tcp);
+      await recordTrace(lab, join(dir, "udp-trace.pcap"), { targets: [a.s1], protocol: "udp", maxTtl: 8, timeoutMs: 1000 });
+      await recordTrace(lab, join(dir, "icmp-trace.pcap"), { targets: [a.s1], protocol: "icmp", maxTtl: 8, timeoutMs: 1000 });
+      return dir;
+    }
+    const b = lab.addr6!;
+    lab.exec(lab.ns.s2, "ip6tables", ["-A", "INPUT", "-p", "tcp", "--dport", "8443", "-j", "REJECT", "--reject-with", "adm-prohibited"]);
+    lab.exec(lab.ns.s2, "ip6tables", ["-A", "INPUT", "-p", "tcp", "--dport", "8444", "-j", "REJECT", "--reject-with", "addr-unreach"]);
+    await recordTrace(lab, join(dir, "tcp6-trace.pcap"), { targets: [b.s1, b.s2, b.r3far], ports: [80, 443], maxTtl: 6, timeoutMs: 1000 });
+    await recordTrace(lab, join(dir, "udp6-trace.pcap"), { targets: [b.s1], protocol: "udp", maxTtl: 6, timeoutMs: 1000 });
+    await recordTrace(lab, join(dir, "icmp6-trace.pcap"), { targets: [b.s1], protocol: "icmp", maxTtl: 6, timeoutMs: 1000 });
+    await recordTrace(lab, join(dir, "tcp6-reject.pcap"), { targets: [b.s2], ports: [8443, 8444], maxTtl: 6, timeoutMs: 1000 });
+    await recordTrace(lab, join(dir, "tcp-trace.pcap"), v4tcp);
+    return dir;
+  } finally {
+    lab.close();
+  }
+}
