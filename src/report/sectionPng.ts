@@ -3,10 +3,8 @@
  * it) rasterised by sharp. For slides, tickets and chat messages that want the picture alone.
  */
 import { NetreportError } from "../errors.js";
-import { renderVegaLite } from "../render/vega.js";
-import { renderDot } from "../render/graphviz.js";
 import { svgToPng, type PngOptions } from "../render/png.js";
-import { sanitizeSvg } from "./sanitize.js";
+import { sectionSvg } from "./sections.js";
 import type { ChartSection, GraphSection, Report } from "./types.js";
 
 /**
@@ -26,10 +24,5 @@ export function findPictureSection(report: Report, ref: string): ChartSection | 
 
 /** Renders one chart or graph section of `report` to PNG (sharp; `density` default 144 DPI). */
 export async function sectionPng(report: Report, ref: string, opts: PngOptions = {}): Promise<Buffer> {
-  const section = findPictureSection(report, ref);
-  const svg =
-    section.kind === "chart"
-      ? await renderVegaLite(section.spec, { ...(section.dataset ? { values: section.dataset.rows } : {}), locale: report.lang ?? "en" })
-      : await renderDot(section.dot, section.engine ?? "dot");
-  return svgToPng(sanitizeSvg(svg), opts);
+  return svgToPng(await sectionSvg(findPictureSection(report, ref), report.lang ?? "en"), opts);
 }

@@ -13,7 +13,7 @@ import { renderDot } from "../render/graphviz.js";
 import { markdownToHtml } from "./markdown.js";
 import { sanitizeSvg } from "./sanitize.js";
 import { fill, type Words } from "./i18n.js";
-import type { Figure, Section } from "./types.js";
+import type { ChartSection, Figure, GraphSection, Section } from "./types.js";
 
 /** Formatting context shared by every section of one report. */
 export interface ViewContext {
@@ -103,6 +103,13 @@ function findingView(f: Finding, ctx: ViewContext) {
   };
 }
 
+/** The sanitised SVG of a chart (its dataset's rows as data) or graph section, as the report shows it. */
+export async function sectionSvg(section: ChartSection | GraphSection, locale: string): Promise<string> {
+  if (section.kind === "graph") return sanitizeSvg(await renderDot(section.dot, section.engine ?? "dot"));
+  const values = section.dataset?.rows;
+  return sanitizeSvg(await renderVegaLite(section.spec, { ...(values ? { values } : {}), locale }));
+}
+
 async function contentOf(section: Section, ctx: ViewContext): Promise<Record<string, unknown>> {
   switch (section.kind) {
     case "prose":
@@ -111,13 +118,9 @@ async function contentOf(section: Section, ctx: ViewContext): Promise<Record<str
       return { figures: section.figures.map((f) => figureView(f, ctx)) };
     case "table":
       return { caption: section.caption ?? null, ...tableView(section.dataset, section.columns, section.limit, ctx) };
-    case "chart": {
-      const values = section.dataset?.rows;
-      const svg = await renderVegaLite(section.spec, { ...(values ? { values } : {}), locale: ctx.locale });
-      return { svg: sanitizeSvg(svg), caption: section.caption ?? null };
-    }
+    case "chart":
     case "graph":
-      return { svg: sanitizeSvg(await renderDot(section.dot, section.engine ?? "dot")), caption: section.caption ?? null };
+      return { svg: await sectionSvg(section, ctx.locale), caption: section.caption ?? null };
     case "findings": {
       const findings = sortFindings(section.findings).map((f) => findingView(f, ctx));
       return { findings, emptyText: section.emptyText ?? ctx.words.noFindings };

@@ -2,6 +2,7 @@
  * Sockets → listening services and connections, with each connection's direction: inbound when
  * its local end is a port this machine listens on, outbound otherwise. Pure.
  */
+import { classifyScope, IpScope } from "../../enrich/scope.js";
 import type { ProcSocket } from "./procNet.js";
 import { isListening } from "./procNet.js";
 import type { SocketOwner } from "./processes.js";
@@ -55,11 +56,15 @@ export interface ClassifyContext {
   serviceName(port: number): string | null;
 }
 
+/** True for 127/8, ::1 and IPv4-mapped loopback addresses. */
+export function isLoopbackAddress(address: string): boolean {
+  return classifyScope(address)?.scope === IpScope.loopback;
+}
+
 /** Where a bound address can be reached from. */
 export function exposureOf(address: string): Exposure {
-  if (address === "0.0.0.0" || address === "::") return Exposure.all;
-  if (address.startsWith("127.") || address === "::1" || address.startsWith("::ffff:127.")) return Exposure.loopback;
-  return Exposure.address;
+  if (classifyScope(address)?.scope === IpScope.unspecified) return Exposure.all;
+  return isLoopbackAddress(address) ? Exposure.loopback : Exposure.address;
 }
 
 /** Splits sockets into listeners and connections, sorted for reading. */

@@ -7,7 +7,7 @@
  */
 import type { DotEdge, DotGraph, DotNode } from "../../render/dot.js";
 import { PALETTE } from "../../render/theme.js";
-import type { ConnectionRow, ListeningRow } from "../../analyses/sessions/classify.js";
+import { isLoopbackAddress, type ConnectionRow, type ListeningRow } from "../../analyses/sessions/classify.js";
 
 /** Options of {@link localServiceGraph}. */
 export interface LocalGraphOptions {
@@ -24,8 +24,6 @@ export interface LocalGraph {
   peersShown: number;
   connections: number;
 }
-
-const isLoopback = (a: string) => a.startsWith("127.") || a === "::1" || a.startsWith("::ffff:127.");
 
 /** Builds the service ↔ peer graph from listening services and connections. */
 export function localServiceGraph(services: readonly ListeningRow[], connections: readonly ConnectionRow[], options: LocalGraphOptions): LocalGraph {
@@ -58,7 +56,7 @@ export function localServiceGraph(services: readonly ListeningRow[], connections
     if (!peerInfo.has(id)) {
       const host = c.remoteAddress.includes(":") && !inbound ? `[${c.remoteAddress}]` : c.remoteAddress;
       const svc = !inbound && c.service ? ` ${c.service}` : "";
-      peerInfo.set(id, { label: inbound ? host : `${host}:${c.remotePort}${svc}`, loopback: isLoopback(c.remoteAddress) });
+      peerInfo.set(id, { label: inbound ? host : `${host}:${c.remotePort}${svc}`, loopback: isLoopbackAddress(c.remoteAddress) });
     }
     return id;
   };
