@@ -120,7 +120,13 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
       page.on("request", (req) => {
         if (req.isInterceptResolutionHandled()) return;
         if (req.url().startsWith("data:")) void req.continue();
-        else {
+        else if (req.isNavigationRequest() && req.frame() === page.mainFrame()) {
+          // A navigation away (a <meta http-equiv=refresh> works with JavaScript off) gets a local
+          // 204 No Content, which keeps the page where it is. An aborted navigation instead leaves
+          // the frame failing, and printing at that moment fails with it.
+          blocked++;
+          void req.respond({ status: 204, body: "" });
+        } else {
           blocked++;
           void req.abort("blockedbyclient");
         }
