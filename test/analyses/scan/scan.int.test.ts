@@ -68,8 +68,11 @@ describe.skipIf(!canNetns)("connect scan in namespaces vs nmap -sT", () => {
 
   it("finds the states the namespaces were built with, and nmap -sT agrees", () => {
     const ours = scanInNs(lab, "198.18.32.11-13", PORTS, { retries: 6, bannerMs: 300 });
-    const xml = lab.exec(lab.scanner, "nmap", ["-sT", "-n", "-Pn", "--max-retries", "6", "-p", PORTS, "-oX", "-", "198.18.32.11-13"]);
-    const nmap = parseNmapXml(xml, "nmap -sT");
+    const runNmap = () => parseNmapXml(lab.exec(lab.scanner, "nmap", ["-sT", "-n", "-Pn", "--max-retries", "6", "-p", PORTS, "-oX", "-", "198.18.32.11-13"]), "nmap -sT");
+    // nmap -sT itself now and then calls a port on the 30 % lossy host filtered (as in
+    // delay.int.test.ts): the peer gets up to three runs; our scan is judged on its first.
+    let nmap = runNmap();
+    for (let run = 1; run < 3 && JSON.stringify(table(nmap)) !== JSON.stringify(EXPECTED); run++) nmap = runNmap();
     expect(table(ours)).toEqual(EXPECTED);
     expect(table(nmap)).toEqual(EXPECTED);
     // Same reasons as nmap where the link is clean.
