@@ -115,7 +115,7 @@ export async function traceRoute(given: TraceRouteOptions, effects: TraceEffects
       warnings.push(...r.warnings);
     }
   }
-  const parameters = { targets: options.targets, protocol: options.protocol ?? "tcp", ports: options.ports ?? [80, 443], minTtl: options.minTtl ?? 1, maxTtl: options.maxTtl ?? 30, queries: options.queries ?? 1, retries: options.retries ?? 2, timeoutMs: options.timeoutMs ?? 2000, method, source };
+  const parameters = { targets: options.targets, protocol: options.protocol ?? "tcp", ports: (options.protocol ?? "tcp") === "tcp" ? (options.ports ?? [80, 443]) : null, minTtl: options.minTtl ?? 1, maxTtl: options.maxTtl ?? 30, queries: options.queries ?? 1, retries: options.retries ?? 2, timeoutMs: options.timeoutMs ?? 2000, method, source };
   // 3.
   return { hops: hopsDataset(hops, options.locator ?? null, parameters, startedAt, warnings), source, method: method === "raw" ? "raw" : "traceroute" };
 }

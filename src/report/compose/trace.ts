@@ -7,6 +7,7 @@
  * Also the route graph as DOT ({@link routeGraphDot}, every text escaped by toDot) and as
  * SVG + PNG ({@link renderRouteGraph}, Graphviz wasm and sharp). Pure apart from that rendering.
  */
+import { isLoopbackAddress } from "../../analyses/sessions/classify.js";
 import { makeDataset } from "../../dataset/create.js";
 import type { Column } from "../../dataset/types.js";
 import type { Figure, Report, Section } from "../types.js";
@@ -177,7 +178,7 @@ export function composeTraceReport(result: TraceResult, options: TraceReportOpti
     { label: "Autonomous systems", value: graph.groups.length, type: "integer" },
     { label: "Method", value: result.method === "raw" ? "raw" : "traceroute", note: result.method === "raw" ? "netreport's own probes" : "system traceroute -T" },
   ];
-  const params = result.hops.provenance.parameters as { protocol?: string; ports?: number[]; maxTtl?: number } | null;
+  const params = result.hops.provenance.parameters as { protocol?: string; ports?: number[] | null; maxTtl?: number } | null;
   const sections: Section[] = [
     { kind: "figures", title: "Summary", figures },
     {
@@ -201,7 +202,7 @@ export function composeTraceReport(result: TraceResult, options: TraceReportOpti
         ? `${(params?.protocol ?? "tcp").toUpperCase()} probes for every TTL up to ${params?.maxTtl ?? 30} were sent to all targets at once as raw frames; each reply was matched to its probe by the headers it quotes or acknowledges. Silent hops were probed again. The probing host's kernel answers each SYN-ACK with a RST, as it does for scapy and nmap -sS: no connection is left open.`
         : "The system `traceroute` ran once per target and port; its output was read into the same hops. It does not say whether a destination answered SYN-ACK or RST (`dst`).",
       "",
-      ...(targets.some((t) => t.startsWith("127.") || t === result.source) ? ["This host's own addresses are one hop away and were measured with connect(): Linux drops raw frames injected on the loopback interface as martians.", ""] : []),
+      ...(targets.some((t) => isLoopbackAddress(t) || t === result.source) ? ["This host's own addresses are one hop away and were measured with connect(): Linux drops raw frames injected on the loopback interface as martians.", ""] : []),
       "Reply codes (as scapy prints them): `11` ICMP time exceeded, `SA` SYN-ACK (open), `RA` RST (closed), `3/n` ICMP destination unreachable with code n, `0` echo reply, `dst` reached, `unk` no answer.",
       "",
       ...(targets.some((t) => t.includes(":")) ? ["IPv6 targets were probed with the hop limit for TTL; their ICMPv6 replies are shown in the same codes: time exceeded as `11`, echo reply as `0`, and destination unreachable by meaning, with the IPv4 code (no route `3/0`, administratively prohibited or rejected `3/13`, address unreachable `3/1`, port unreachable `3/3`).", ""] : []),
@@ -213,7 +214,7 @@ export function composeTraceReport(result: TraceResult, options: TraceReportOpti
     title: options.title ?? "Route trace",
     scope: targets.join(", "),
     lang: options.lang ?? "en",
-    metadata: { Source: result.source ?? "this host", Ports: params?.ports?.join(", ") ?? "" },
+    metadata: { Source: result.source ?? "this host", Ports: params?.ports?.join(", ") ?? `none (${(params?.protocol ?? "").toUpperCase()} probes)` },
     sections,
     datasets: [result.hops],
     ...(options.attributions?.length ? { attributions: options.attributions } : {}),

@@ -2,7 +2,6 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { TraceResult, TraceRouteOptions } from "../../../../src/analyses/trace/index.js";
-import { UNREACH6_KIND } from "../../../../src/analyses/trace/match6.js";
 import type { TraceLab } from "./topology.js";
 
 const here = import.meta.dirname;
@@ -40,11 +39,20 @@ export function scapy6InNs(lab: TraceLab, targets: string[], ports: number[], ma
 }
 
 /**
- * scapy's IPv6 answers in the dataset's vocabulary (see match6.ts): ICMPv6 time exceeded (3) →
- * `11`, destination unreachable (1) → the IPv4 kind of its code; TCP flags stay.
+ * ICMPv6 destination unreachable codes (RFC 4443 §3.1) → the IPv4 unreachable kind of the same
+ * meaning, written out here rather than taken from match6.ts, so that the cross-check does not
+ * use the code under test as its key: 0 no route → 3/0, 1 administratively prohibited → 3/13,
+ * 2 beyond scope → 3/1, 3 address unreachable → 3/1, 4 port unreachable → 3/3, 5 source address
+ * failed policy → 3/13, 6 reject route → 3/13.
+ */
+const RFC4443_AS_IPV4: Readonly<Record<number, string>> = { 0: "3/0", 1: "3/13", 2: "3/1", 3: "3/1", 4: "3/3", 5: "3/13", 6: "3/13" };
+
+/**
+ * scapy's IPv6 answers in the dataset's vocabulary: ICMPv6 time exceeded (3) → `11`, destination
+ * unreachable (1) → the IPv4 kind of its code; TCP flags stay.
  */
 export function scapy6AsKinds(s: { answered: Scapy6Row[]; unanswered: ScapyRow[] }): { answered: ScapyRow[]; unanswered: ScapyRow[] } {
-  return { answered: s.answered.map((r) => ({ ...r, kind: r.kind === "3" ? "11" : r.kind === "1" ? (UNREACH6_KIND[r.code ?? -1] ?? `1/${r.code}`) : r.kind })), unanswered: s.unanswered };
+  return { answered: s.answered.map((r) => ({ ...r, kind: r.kind === "3" ? "11" : r.kind === "1" ? (RFC4443_AS_IPV4[r.code ?? -1] ?? `1/${r.code}`) : r.kind })), unanswered: s.unanswered };
 }
 
 /**
