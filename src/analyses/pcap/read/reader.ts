@@ -15,7 +15,7 @@ import { open, stat, type FileHandle } from "node:fs/promises";
 import { createReadStream, type ReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { NetreportError } from "../../../errors.js";
-import { captureError, MAX_RECORD_BYTES, type FormatParser } from "./format.js";
+import { captureError, type FormatParser } from "./format.js";
 import { isPcapMagic, pcapParser } from "./pcap.js";
 import { PCAPNG_SHB, pcapngParser } from "./pcapng.js";
 import type { PacketSink } from "./packet.js";
