@@ -12,6 +12,7 @@
  *   UDP:  sport (2) dport (2) length (2) checksum (2)
  *   ICMP/ICMPv6: type (1) code (1) checksum (2)
  */
+import { u16be, u32be } from "../bytes.js";
 import { decodeLink, type LinkResult } from "./link.js";
 import type { AddressTable } from "./address.js";
 import type { RawPacket } from "../read/packet.js";
@@ -76,15 +77,6 @@ export function newDecoded(): Decoded {
   };
 }
 
-// Plain byte reads: Buffer's readUInt*BE methods bounds-check every call, and every offset here
-// is already checked against the captured end.
-function u16(b: Buffer, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-function u32(b: Buffer, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
 const link: LinkResult = { version: 0, offset: 0, vlan: -1 };
 
 /** Decodes `pkt` into `d`; returns `d`. */
@@ -114,19 +106,19 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
   if (link.version === 4) {
     if (p + 20 > end) return cutShort(d);
     const ihl = (buf[p]! & 15) * 4;
-    let total = u16(buf, p + 2);
+    let total = u16be(buf, p + 2);
     if (ihl < 20) return d;
     if (total === 0) total = end - p; // TSO: length left to the frame
     if (total < ihl) return d;
     d.ipVersion = 4;
-    d.ipId = u16(buf, p + 4);
-    const frag = u16(buf, p + 6);
+    d.ipId = u16be(buf, p + 4);
+    const frag = u16be(buf, p + 6);
     d.fragOffset = (frag & 0x1fff) * 8;
     d.fragment = (frag & 0x2000) !== 0 || d.fragOffset > 0;
     d.ttl = buf[p + 8]!;
     d.proto = buf[p + 9]!;
-    d.src = u32(buf, p + 12);
-    d.dst = u32(buf, p + 16);
+    d.src = u32be(buf, p + 12);
+    d.dst = u32be(buf, p + 16);
     d.ipOptionBytes = ihl - 20;
     wireEnd = p + total;
     l4end = Math.min(end, wireEnd);
@@ -140,7 +132,7 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
     d.ttl = buf[p + 7]!;
     d.src = addrs.v6(buf, p + 8);
     d.dst = addrs.v6(buf, p + 24);
-    wireEnd = p + 40 + u16(buf, p + 4);
+    wireEnd = p + 40 + u16be(buf, p + 4);
     l4end = Math.min(end, wireEnd);
     let next = buf[p + 6]!;
     p += 40;
@@ -152,7 +144,7 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
         p += len;
       } else if (next === 44) {
         if (p + 8 > l4end) return cutShort(d);
-        const fo = u16(buf, p + 2);
+        const fo = u16be(buf, p + 2);
         d.fragment = true;
         d.fragOffset = fo & 0xfff8;
         next = buf[p]!;
@@ -171,13 +163,13 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
   switch (d.proto) {
     case IpProto.tcp: {
       if (p + 20 > l4end) return cutShort(d);
-      d.sport = u16(buf, p);
-      d.dport = u16(buf, p + 2);
-      d.seq = u32(buf, p + 4);
-      d.ack = u32(buf, p + 8);
+      d.sport = u16be(buf, p);
+      d.dport = u16be(buf, p + 2);
+      d.seq = u32be(buf, p + 4);
+      d.ack = u32be(buf, p + 8);
       const hl = (buf[p + 12]! >> 4) * 4;
       d.tcpFlags = buf[p + 13]!;
-      d.window = u16(buf, p + 14);
+      d.window = u16be(buf, p + 14);
       if (hl < 20) return d;
       if (p + hl > l4end) return cutShort(d);
       // Options: kind (1), then for kinds > 1 a length (1) covering kind and length.
@@ -190,15 +182,15 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
         }
         const olen = o + 1 < p + hl ? buf[o + 1]! : 0;
         if (olen < 2 || o + olen > p + hl) break;
-        if (kind === 2 && olen === 4) d.mss = u16(buf, o + 2);
+        if (kind === 2 && olen === 4) d.mss = u16be(buf, o + 2);
         o += olen;
       }
       return setPayload(d, p + hl, l4end, wireEnd);
     }
     case IpProto.udp:
       if (p + 8 > l4end) return cutShort(d);
-      d.sport = u16(buf, p);
-      d.dport = u16(buf, p + 2);
+      d.sport = u16be(buf, p);
+      d.dport = u16be(buf, p + 2);
       return setPayload(d, p + 8, l4end, wireEnd);
     case IpProto.icmp:
     case IpProto.icmpv6:

@@ -8,6 +8,7 @@
  * Record header, 16 bytes: ts_sec (4), ts_usec_or_nsec (4), incl_len (4), orig_len (4), then
  * incl_len bytes of frame.
  */
+import { u32be, u32le } from "../bytes.js";
 import { captureError, MAX_RECORD_BYTES, type FormatParser } from "./format.js";
 import { newRawPacket, type PacketSink } from "./packet.js";
 
@@ -17,15 +18,6 @@ export const PCAP_MAGIC = { usBE: 0xa1b2c3d4, usLE: 0xd4c3b2a1, nsBE: 0xa1b23c4d
 /** True when the first four bytes (big-endian read) are a classic pcap magic. */
 export function isPcapMagic(m: number): boolean {
   return m === PCAP_MAGIC.usBE || m === PCAP_MAGIC.usLE || m === PCAP_MAGIC.nsBE || m === PCAP_MAGIC.nsLE;
-}
-
-// Plain byte reads of a record header: Buffer's readUInt32* methods bounds-check every call, and
-// the 16 header bytes are known to be present. Module-level so every call site can inline them.
-function u32le(b: Buffer, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-}
-function u32be(b: Buffer, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
 
 /** Largest caplen libpcap accepts for any link type, unless the header's snaplen is larger. */
