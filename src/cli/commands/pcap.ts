@@ -2,11 +2,11 @@
  * `netreport pcap <file...>` and `netreport pcap --live <iface>`: packet-capture forensics report.
  * Parses arguments, wires reader/live capture, GeoIP enricher, report composer and outputs.
  */
+import { openCliGeo } from "../geoip.js";
 import { NetreportError } from "../../errors.js";
 import { outputOptions, writeOutputs } from "../output.js";
-import type { CommandIo, CommandSpec } from "../command.js";
+import type { CommandSpec } from "../command.js";
 import type { PcapThresholds } from "../../analyses/pcap/thresholds.js";
-import type { EndpointLocator } from "../../analyses/pcap/summarise/endpoints.js";
 
 /** Thresholds settable from the command line: flag → threshold name. */
 const THRESHOLD_FLAGS: [flag: string, key: keyof PcapThresholds, description: string][] = [
@@ -47,18 +47,6 @@ export function thresholdsFromOptions(options: Record<string, unknown>): Partial
   return out;
 }
 
-/**
- * The GeoIP/ASN lookup for endpoints: the user's MaxMind files where given, the embedded
- * account-free DB-IP/ASN databases otherwise, none with --no-geoip. What the enricher could not
- * open (e.g. the ASN database not prepared yet) is told on stderr; the report says it too.
- */
-async function openLocator(enabled: boolean, cityDb: string | undefined, asnDb: string | undefined, io: CommandIo): Promise<{ locator: EndpointLocator | null; attribution: string[]; warnings: string[]; close(): void }> {
-  if (!enabled) return { locator: null, attribution: [], warnings: [], close() {} };
-  const { openEnricher } = await import("../../enrich/index.js");
-  const enricher = await openEnricher({ ...(cityDb ? { cityDb } : {}), ...(asnDb ? { asnDb } : {}) });
-  for (const w of enricher.warnings) io.stderr.write(`warning: ${w}\n`);
-  return { locator: enricher, attribution: enricher.attribution, warnings: enricher.warnings, close: () => enricher.close() };
-}
 
 /** The `pcap` command. */
 export const pcapCommand: CommandSpec = {
@@ -97,11 +85,11 @@ export const pcapCommand: CommandSpec = {
     const thresholds = thresholdsFromOptions(options);
     const out = outputOptions(options, live ? `pcap-live-${live}` : "pcap");
     const [{ analysePcap, captureLive, createPcapSession }, compose] = await Promise.all([import("../../analyses/pcap/index.js"), import("../../report/compose/pcap.js")]);
-    const geo = await openLocator(options.geoip !== false, options.geoipDb as string | undefined, options.asnDb as string | undefined, io);
+    const geo = await openCliGeo(options, io);
     let result;
     try {
       if (live) {
-        const session = createPcapSession({ thresholds, locator: geo.locator });
+        const session = createPcapSession({ thresholds, locator: geo.enricher });
         const durationMs = options.duration !== undefined ? positive(options.duration, "--duration") * 1000 : undefined;
         const count = options.count !== undefined ? positive(options.count, "--count") : undefined;
         io.stderr.write(`capturing on ${live}${options.filter ? ` (${String(options.filter)})` : ""} …\n`);
@@ -122,7 +110,7 @@ export const pcapCommand: CommandSpec = {
         const done = new Map<string, number>();
         result = await analysePcap(files, {
           thresholds,
-          locator: geo.locator,
+          locator: geo.enricher,
           signal: io.signal,
           onProgress: (file, read) => {
             if (!bar) return;

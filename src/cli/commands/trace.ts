@@ -3,6 +3,7 @@
  * graph with AS clusters, hop tables. Parses arguments, opens the GeoIP/ASN enricher, runs the
  * trace (or reads a saved one with --from), composes and writes the report.
  */
+import { openCliGeo } from "../geoip.js";
 import { NetreportError } from "../../errors.js";
 import { outputOptions, writeOutputs } from "../output.js";
 import type { CommandSpec } from "../command.js";
@@ -81,26 +82,10 @@ export const traceCommand: CommandSpec = {
       const ports = parsePortList(String(options.ports ?? "80,443"));
       const maxTtl = integer(options.maxTtl ?? 30, "--max-ttl", 1, 255);
       const minTtl = integer(options.minTtl ?? 1, "--min-ttl", 1, maxTtl);
-      let locator: import("../../analyses/trace/index.js").HopLocator | null = null;
-      let close = () => {};
-      if (options.geoip !== false) {
-        const { openEnricher } = await import("../../enrich/index.js");
-        try {
-          const e = await openEnricher({
-            ...(options.geoipDb ? { cityDb: String(options.geoipDb) } : {}),
-            ...(options.asnDb ? { asnDb: String(options.asnDb) } : {}),
-            lookupPrivate: Boolean(options.lookupPrivate),
-          });
-          locator = e;
-          attributions = e.attribution;
-          close = () => e.close();
-          for (const w of e.warnings) io.stderr.write(`geoip: ${w}\n`);
-        } catch (e) {
-          // Databases the user named must open; the embedded defaults are a nicety.
-          if (options.geoipDb || options.asnDb) throw e;
-          io.stderr.write(`geoip: no AS/place lookups (${(e as Error).message})\n`);
-        }
-      }
+      const geo = await openCliGeo(options, io, { lookupPrivate: Boolean(options.lookupPrivate) });
+      attributions = geo.attribution;
+      const locator = geo.enricher;
+      const close = () => geo.close();
       io.stderr.write(`tracing ${targets.join(", ")} …\n`);
       try {
         result = await trace.traceRoute({
