@@ -17,11 +17,18 @@ export interface CsvOptions {
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
+/**
+ * Text a spreadsheet would run as a formula (it starts with = + - @, tab or CR) gets a leading
+ * apostrophe, so it shows as the text it is. Shared by the CSV and XLSX writers.
+ */
+export function neutraliseFormula(s: string): string {
+  return FORMULA_START.test(s) ? "'" + s : s;
+}
+
 /** One CSV field: neutralised against formula injection, then quoted as RFC 4180 requires. */
 export function csvField(value: Cell | undefined): string {
   if (value === null || value === undefined) return "";
-  let s = typeof value === "string" ? value : String(value);
-  if (typeof value === "string" && FORMULA_START.test(s)) s = "'" + s;
+  const s = typeof value === "string" ? neutraliseFormula(value) : String(value);
   return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

@@ -18,4 +18,4 @@ export {
 export { toKml, xmlEscape, kmlColor, type KmlDocument, type KmlPlacemark, type KmlLine, type KmlOptions } from "./kml.js";
 export { FONT_FAMILY, GRAPH_FONT, PALETTE, SEVERITY_COLORS, FONT_SIZE, vegaLiteConfig } from "./theme.js";
 export { numberLocale, timeLocale } from "./locale.js";
-export { datasetsToXlsx, safeText, sheetName, type XlsxOptions } from "./xlsx.js";
+export { datasetsToXlsx, type XlsxOptions } from "./xlsx.js";

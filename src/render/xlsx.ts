@@ -10,6 +10,7 @@
  * exceljs (CommonJS, ~1 MB) is imported on first use, so commands that never write XLSX do not
  * load it.
  */
+import { neutraliseFormula } from "../dataset/csv.js";
 import type { Finding } from "../dataset/finding.js";
 import type { AnyDataset, Cell, Column } from "../dataset/types.js";
 
@@ -23,7 +24,6 @@ export interface XlsxOptions {
   created?: Date;
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
 // XML 1.0 allows tab, LF and CR among the C0 controls; the rest cannot be stored.
 const XML_UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 const MAX_CELL_TEXT = 32_767;
@@ -31,13 +31,12 @@ const NUMERIC_TYPES = new Set(["integer", "number", "bytes", "duration", "percen
 
 /** A text cell made safe: control characters escaped, formula starts neutralised, length cut. */
 export function safeText(s: string): string {
-  let out = s.replace(XML_UNSAFE, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-  if (FORMULA_START.test(out)) out = "'" + out;
+  const out = neutraliseFormula(s.replace(XML_UNSAFE, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
   return out.length > MAX_CELL_TEXT ? out.slice(0, MAX_CELL_TEXT - 1) + "…" : out;
 }
 
 /** The value written for one cell: numbers and booleans typed, everything else safe text. */
-export function xlsxValue(value: Cell | undefined, column: Pick<Column, "type">): string | number | boolean | null {
+function xlsxValue(value: Cell | undefined, column: Pick<Column, "type">): string | number | boolean | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
   if (typeof value === "boolean") return value;

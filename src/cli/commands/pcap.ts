@@ -2,6 +2,7 @@
  * `netreport pcap <file...>` and `netreport pcap --live <iface>`: packet-capture forensics report.
  * Parses arguments, wires reader/live capture, GeoIP enricher, report composer and outputs.
  */
+import { progressBar } from "../progress.js";
 import { openCliGeo } from "../geoip.js";
 import { NetreportError } from "../../errors.js";
 import { outputOptions, writeOutputs } from "../output.js";
@@ -100,13 +101,8 @@ export const pcapCommand: CommandSpec = {
         const { stat } = await import("node:fs/promises");
         const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size, () => 0)));
         const total = sizes.reduce((a, b) => a + b, 0);
-        let bar: { update(n: number): void; stop(): void } | null = null;
-        if (io.interactive && total > 32 * 1024 * 1024) {
-          const { default: cliProgress } = await import("cli-progress");
-          const b = new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: "reading {bar} {percentage}% | {value}/{total} MB" }, cliProgress.Presets.shades_classic);
-          b.start(Math.ceil(total / 1048576), 0);
-          bar = b;
-        }
+        const bar = total > 32 * 1024 * 1024 ? await progressBar(io, "reading {bar} {percentage}% | {value}/{total} MB") : null;
+        bar?.start(Math.ceil(total / 1048576), {});
         const done = new Map<string, number>();
         result = await analysePcap(files, {
           thresholds,
@@ -115,7 +111,7 @@ export const pcapCommand: CommandSpec = {
           onProgress: (file, read) => {
             if (!bar) return;
             done.set(file, read);
-            bar.update(Math.floor([...done.values()].reduce((a, b) => a + b, 0) / 1048576));
+            bar.update(Math.floor([...done.values()].reduce((a, b) => a + b, 0) / 1048576), {});
           },
         });
         bar?.stop();

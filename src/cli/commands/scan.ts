@@ -10,6 +10,7 @@
  * Ctrl-C (io.signal) stops the scan; the partial result is still written, then the command
  * ends with EINTERRUPTED (exit code 130).
  */
+import { etaText, progressBar } from "../progress.js";
 import { NetreportError } from "../../errors.js";
 import { outputOptions, writeOutputs } from "../output.js";
 import type { CommandIo, CommandSpec } from "../command.js";
@@ -34,21 +35,6 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
-/** Time left for the progress bar: `42s`, `3m05s`, `1h12m`. */
-function etaText(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
-}
-
-/** A progress bar on the terminal, or nothing when stderr is not one. */
-async function progressBar(io: CommandIo, format: string): Promise<{ start(total: number, payload: object): void; update(value: number, payload: object): void; stop(): void } | null> {
-  if (!io.interactive) return null;
-  const { default: cliProgress } = await import("cli-progress");
-  const bar = new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format, fps: 8, hideCursor: true }, cliProgress.Presets.shades_classic);
-  return { start: (total, payload) => bar.start(total, 0, payload), update: (v, payload) => bar.update(v, payload), stop: () => bar.stop() };
-}
 
 async function connectSource(scan: ScanModule, specs: import("../../analyses/scan/index.js").TargetSpec[], ports: number[], options: Record<string, unknown>, io: CommandIo, exclude: import("../../analyses/scan/index.js").TargetSpec[], services: import("../../analyses/scan/index.js").ServicesTable, targetsText: string[]): Promise<ScanResult> {
   const { lookup } = await import("node:dns/promises");
