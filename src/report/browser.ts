@@ -6,10 +6,17 @@
  * network while it is printed. Some fetches bypass interception (Chromium issues `<link
  * rel=prefetch>` from the browser process), so the browser is also given a proxy that is a black
  * hole of our own on loopback: whatever escapes interception ends there, counted, and goes nowhere.
+ *
+ * Printing cost is Chromium laying the document out, and a long table is laid out once per media
+ * and width it is shown at. A PDF page is therefore opened already in print media at the printed
+ * content width, so loading lays it out once the way printing wants it, and printing re-uses that
+ * instead of laying it out afresh. Pages are kept for the next PDF of the batch (a new page costs
+ * a renderer process); a page that failed is closed, never re-used.
  */
 import { access, constants } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { NetreportError } from "../errors.js";
+import { contentWidthPx, PAPER_MM } from "./pageCss.js";
 import type { PaperSize } from "./types.js";
 import type { HtmlReport } from "./html.js";
 import type { Browser, Page } from "puppeteer";
@@ -54,10 +61,8 @@ export async function findChromium(): Promise<string> {
 
 /** PDF options. */
 export interface PdfOptions {
-  /** Default "A4". */
+  /** Default: the paper the report was rendered for. */
   paper?: PaperSize;
-  /** Print page header and footer (title, date, page numbers). Default true. */
-  headerFooter?: boolean;
   /**
    * Tagged PDF with a bookmark outline from the headings (accessibility, navigation). Default
    * false: Chromium's tagging makes a 2,000-row table's PDF 13× larger and 50 % slower to print.
@@ -92,6 +97,9 @@ export interface PrinterOptions {
   timeoutMs?: number;
 }
 
+/** Print pages kept open between PDFs of a batch (one per report printed at the same time). */
+const MAX_IDLE_PAGES = 4;
+
 /** Starts one headless Chromium for a batch of reports. */
 export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
   const executablePath = opts.executablePath ?? (await findChromium());
@@ -111,33 +119,57 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
     });
   }
 
-  async function withPage<T>(html: string, what: string, use: (page: Page) => Promise<T>): Promise<T> {
+  /** A page with JavaScript off and every request that is not a data: URL refused. */
+  async function isolatedPage(): Promise<Page> {
     const page = await browser.newPage();
+    page.setDefaultTimeout(timeout);
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on("request", (req) => {
+      if (req.isInterceptResolutionHandled()) return;
+      if (req.url().startsWith("data:")) void req.continue();
+      else if (req.isNavigationRequest() && req.frame() === page.mainFrame()) {
+        // A navigation away (a <meta http-equiv=refresh> works with JavaScript off) gets a local
+        // 204 No Content, which keeps the page where it is. An aborted navigation instead leaves
+        // the frame failing, and printing at that moment fails with it.
+        blocked++;
+        void req.respond({ status: 204, body: "" });
+      } else {
+        blocked++;
+        void req.abort("blockedbyclient");
+      }
+    });
+    return page;
+  }
+
+  // Idle print pages by paper size, at most MAX_IDLE_PAGES kept.
+  const idle: { page: Page; paper: PaperSize }[] = [];
+
+  async function printPage(paper: PaperSize): Promise<Page> {
+    const i = idle.findIndex((p) => p.paper === paper);
+    if (i >= 0) return idle.splice(i, 1)[0]!.page;
+    const page = await isolatedPage();
+    await page.emulateMediaType("print");
+    await page.setViewport({ width: contentWidthPx(paper), height: Math.round((PAPER_MM[paper].height * 96) / 25.4) });
+    return page;
+  }
+
+  async function withPage<T>(what: string, open: () => Promise<Page>, html: string, use: (page: Page) => Promise<T>, keep?: (page: Page) => void): Promise<T> {
+    let page: Page | undefined;
     try {
-      page.setDefaultTimeout(timeout);
-      await page.setJavaScriptEnabled(false);
-      await page.setRequestInterception(true);
-      page.on("request", (req) => {
-        if (req.isInterceptResolutionHandled()) return;
-        if (req.url().startsWith("data:")) void req.continue();
-        else if (req.isNavigationRequest() && req.frame() === page.mainFrame()) {
-          // A navigation away (a <meta http-equiv=refresh> works with JavaScript off) gets a local
-          // 204 No Content, which keeps the page where it is. An aborted navigation instead leaves
-          // the frame failing, and printing at that moment fails with it.
-          blocked++;
-          void req.respond({ status: 204, body: "" });
-        } else {
-          blocked++;
-          void req.abort("blockedbyclient");
-        }
-      });
+      page = await open();
       await page.setContent(html, { waitUntil: "load", timeout });
-      return await use(page);
+      const result = await use(page);
+      if (keep) {
+        keep(page);
+        page = undefined;
+      }
+      return result;
     } catch (e) {
       if (e instanceof NetreportError) throw e;
       throw new NetreportError("ECHROMIUM", `Chromium failed to ${what}: ${(e as Error).message.split("\n")[0]}`, { cause: e });
     } finally {
-      await page.close().catch(() => undefined);
+      await page?.close().catch(() => undefined);
     }
   }
 
@@ -146,30 +178,29 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
       return blocked;
     },
     pdf(report, o = {}) {
-      return withPage(report.html, "print the PDF", async (page) => {
-        const headerFooter = o.headerFooter ?? true;
+      const paper = o.paper ?? report.paper;
+      const keep = (page: Page) => (idle.length < MAX_IDLE_PAGES ? idle.push({ page, paper }) : void page.close().catch(() => undefined));
+      return withPage("print the PDF", () => printPage(paper), report.html, async (page) => {
+        // Page size, margins, header and footer are the report's @page rules (pageCss.ts).
         const pdf = await page.pdf({
-          format: o.paper ?? "A4",
+          format: paper,
           printBackground: true,
-          displayHeaderFooter: headerFooter,
-          headerTemplate: headerFooter ? report.headerTemplate : "<span></span>",
-          footerTemplate: headerFooter ? report.footerTemplate : "<span></span>",
-          margin: { top: "18mm", bottom: "18mm", left: "14mm", right: "14mm" },
           outline: o.tagged ?? false,
           tagged: o.tagged ?? false,
           timeout,
         });
         return Buffer.from(pdf);
-      });
+      }, keep);
     },
     screenshot(html, o = {}) {
-      return withPage(html, "take a screenshot", async (page) => {
+      return withPage("take a screenshot", isolatedPage, html, async (page) => {
         await page.setViewport({ width: o.width ?? 900, height: Math.round((o.width ?? 900) * 1.414), deviceScaleFactor: o.scale ?? 2 });
         const png = await page.screenshot({ type: "png", fullPage: o.fullPage ?? false });
         return Buffer.from(png);
       });
     },
     async close() {
+      idle.length = 0;
       await browser.close().catch(() => undefined);
       hole.server.close();
     },

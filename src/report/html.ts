@@ -8,10 +8,10 @@
  * The page carries a Content-Security-Policy that forbids scripts and every fetch except data:
  * images, so even opened in a browser a hostile string cannot run or call home.
  */
-import { escapeHtml } from "./markdown.js";
 import { loadTemplates, runTemplate, BUILTIN_TEMPLATES } from "./templates.js";
 import { sectionViews } from "./sections.js";
 import { wordsFor } from "./i18n.js";
+import { pageCss } from "./pageCss.js";
 import { formatCell } from "../render/format.js";
 import { VERSION } from "../version.js";
 import type { PaperSize, Report } from "./types.js";
@@ -24,11 +24,11 @@ export interface HtmlOptions {
   templatesDir?: string;
 }
 
-/** A rendered report: the HTML page and the PDF header/footer templates that go with it. */
+/** A rendered report: one HTML page that also carries its printed pages' header and footer. */
 export interface HtmlReport {
   html: string;
-  headerTemplate: string;
-  footerTemplate: string;
+  /** Paper size its `@page` rules are set for. */
+  paper: PaperSize;
 }
 
 /** Renders a report to one self-contained HTML page. */
@@ -44,11 +44,12 @@ export async function renderHtml(report: Report, opts: HtmlOptions = {}): Promis
   const sections = await sectionViews(report.sections, { locale: lang, timeZone, words });
   // 3. layout
   const tool = `netreport ${VERSION}`;
+  const paper = opts.paper ?? "A4";
   const context = {
     lang,
     words,
     tool,
-    paper: opts.paper ?? "A4",
+    paper,
     title: report.title,
     subtitle: report.subtitle ?? null,
     scope: report.scope ?? null,
@@ -58,14 +59,7 @@ export async function renderHtml(report: Report, opts: HtmlOptions = {}): Promis
     toc: sections.filter((s) => s.title).map((s) => ({ id: s.id, number: s.number, title: s.title })),
     sections,
     attributions: report.attributions ?? [],
-    css: templates.css,
+    css: `${templates.css}\n${pageCss({ title: report.title, generatedAt, tool, paper, words })}`,
   };
-  const pageOf = escapeHtml(words.pageOf)
-    .replace("{page}", '<span class="pageNumber"></span>')
-    .replace("{total}", '<span class="totalPages"></span>');
-  return {
-    html: runTemplate(templates.layout, context, "layout.hbs"),
-    headerTemplate: runTemplate(templates.header, { ...context, sections: [] }, "pdf-header.hbs"),
-    footerTemplate: runTemplate(templates.footer, { ...context, sections: [], pageOf }, "pdf-footer.hbs"),
-  };
+  return { html: runTemplate(templates.layout, context, "layout.hbs"), paper };
 }

@@ -6,7 +6,7 @@
  */
 import { renderHtml, type HtmlOptions, type HtmlReport } from "./html.js";
 import { openPrinter, type Printer, type ScreenshotOptions } from "./browser.js";
-import type { PaperSize, Report } from "./types.js";
+import type { Report } from "./types.js";
 
 let shared: Promise<Printer> | undefined;
 
@@ -43,10 +43,9 @@ export interface RenderedReport extends HtmlReport {
 export async function renderReport(report: Report, opts: RenderOptions = {}): Promise<RenderedReport> {
   const page = await renderHtml(report, opts);
   const printer = () => (opts.printer ? Promise.resolve(opts.printer) : sharedPrinter());
-  const paper: PaperSize = opts.paper ?? "A4";
   return {
     ...page,
-    pdf: async () => (await printer()).pdf(page, { paper }),
+    pdf: async () => (await printer()).pdf(page),
     png: async (o) => (await printer()).screenshot(page.html, o),
   };
 }

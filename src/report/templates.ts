@@ -1,7 +1,7 @@
 /**
  * The Handlebars templates of a report, loaded once per folder: `layout.hbs`, one partial per
- * section kind in `partials/`, `report.css`, and the PDF page header and footer. Users may point
- * at their own folder; files it lacks fall back to the built-in ones.
+ * section kind in `partials/` and `report.css` (the printed header and footer are `@page` rules, see
+ * pageCss.ts). Users may point at their own folder; files it lacks fall back to the built-in ones.
  */
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -16,8 +16,6 @@ export const BUILTIN_TEMPLATES = fileURLToPath(new URL("templates/report/", PACK
 /** Compiled templates of one folder. */
 export interface TemplateSet {
   layout: Handlebars.TemplateDelegate;
-  header: Handlebars.TemplateDelegate;
-  footer: Handlebars.TemplateDelegate;
   css: string;
 }
 
@@ -67,13 +65,9 @@ async function load(dir: string): Promise<TemplateSet> {
       hb.registerPartial(name.slice(0, -4), compile(hb, text, path));
     }
   }
-  const [layout, header, footer, css] = await Promise.all(
-    ["layout.hbs", "pdf-header.hbs", "pdf-footer.hbs", "report.css"].map((n) => readWithFallback(dir, n)),
-  );
+  const [layout, css] = await Promise.all(["layout.hbs", "report.css"].map((n) => readWithFallback(dir, n)));
   return {
     layout: compile(hb, layout!.text, layout!.path),
-    header: compile(hb, header!.text, header!.path),
-    footer: compile(hb, footer!.text, footer!.path),
     css: css!.text,
   };
 }

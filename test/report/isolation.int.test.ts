@@ -75,7 +75,7 @@ describe.skipIf(!ready)("report isolation", () => {
       <meta http-equiv="refresh" content="0;url=${base}/refresh">
       <script>fetch("${base}/fetch"); new Image().src = "${base}/js-image";</script>
       </body></html>`;
-    const pdf = await printer.pdf({ html, headerTemplate: "<span></span>", footerTemplate: "<span></span>" });
+    const pdf = await printer.pdf({ html, paper: "A4" });
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     await new Promise((r) => setTimeout(r, 500)); // let any late connection arrive
     expect(requests).toEqual([]);

@@ -58,7 +58,24 @@ describe.skipIf(!ready)("PDF output", () => {
     expect(all).toMatch(/3\s+All hosts/);
     expect(all).toContain("本周共扫描 3 台主机。");
     expect(all).toContain("服务器-10");
-    pages.forEach((text, i) => expect(text).toContain(`Page ${i + 1} of ${pages.length}`));
+    // the cover has no running header or footer; every other page has both, with its number
+    expect(pages[0]).not.toMatch(/Page \d+ of/);
+    expect(pages.length).toBeGreaterThan(1);
+    pages.slice(1).forEach((text, i) => {
+      expect(text).toContain(`Page ${i + 2} of ${pages.length}`);
+      expect(text).toContain("2026-11-23 08:00:00");
+      expect(text.split("\n")[0]).toContain("网络暴露评估 Exposure review");
+    });
+  });
+
+  it("shows a hostile title in the running header as text, without breaking the page rules", async () => {
+    const title = 'Evil "q" \\ </style><script>alert(1)</script> ;} @page { size: 1mm } 网络 /*';
+    const pdf = await (await renderReport({ ...report(40), title })).pdf();
+    const pages = pdfPages(pdf);
+    expect(pages[1]!.split("\n")[0]).toContain(title.replace(/\s+/g, " "));
+    expect(pages[1]).toContain(`Page 2 of ${pages.length}`);
+    const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString("latin1"));
+    expect(Math.abs(Number(box![1]) - 595.28)).toBeLessThan(1); // A4, not the injected 1 mm
   });
 
   it("breaks a long table across pages with the header row repeated and no row lost", async () => {
@@ -94,7 +111,7 @@ describe.skipIf(!ready)("PDF output", () => {
     const pdf = await (await renderReport({ ...report(3), lang: "zh-CN" })).pdf();
     const pages = pdfPages(pdf);
     expect(pages[0]).toContain("目录");
-    expect(pages[0]).toContain(`第 1 页，共 ${pages.length} 页`);
+    expect(pages[1]).toContain(`第 2 页，共 ${pages.length} 页`);
   });
 });
 
