@@ -24,8 +24,17 @@ export interface TimeLocaleDefinition {
   shortMonths: string[];
 }
 
-/** Number locale for `locale` (e.g. `"de-DE"` → decimal `,`, thousands `.`). */
+const numberLocales = new Map<string, NumberLocaleDefinition>();
+const timeLocales = new Map<string, TimeLocaleDefinition>();
+
+/** Number locale for `locale` (e.g. `"de-DE"` → decimal `,`, thousands `.`). Made once per locale. */
 export function numberLocale(locale: string): NumberLocaleDefinition {
+  let made = numberLocales.get(locale);
+  if (!made) numberLocales.set(locale, (made = Object.freeze(makeNumberLocale(locale))));
+  return made;
+}
+
+function makeNumberLocale(locale: string): NumberLocaleDefinition {
   const parts = new Intl.NumberFormat(locale, { useGrouping: true }).formatToParts(1234567.5);
   const group = parts.find((p) => p.type === "group")?.value ?? ",";
   const decimal = parts.find((p) => p.type === "decimal")?.value ?? ".";
@@ -39,9 +48,15 @@ function names(locale: string, opts: Intl.DateTimeFormatOptions, dates: Date[]):
 
 /**
  * Time locale for `locale`: names from Intl, and ISO-like date and time patterns
- * (`%Y-%m-%d`, `%H:%M:%S`), which every reader of an operations report can read.
+ * (`%Y-%m-%d`, `%H:%M:%S`), which every reader of an operations report can read. Made once per locale.
  */
 export function timeLocale(locale: string): TimeLocaleDefinition {
+  let made = timeLocales.get(locale);
+  if (!made) timeLocales.set(locale, (made = Object.freeze(makeTimeLocale(locale))));
+  return made;
+}
+
+function makeTimeLocale(locale: string): TimeLocaleDefinition {
   // 1970-01-04 was a Sunday; d3 lists days from Sunday.
   const days = Array.from({ length: 7 }, (_, i) => new Date(Date.UTC(1970, 0, 4 + i)));
   const months = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(1970, i, 15)));

@@ -81,6 +81,12 @@ describe("formatCell", () => {
     expect(formatCell(value, type, opts)).toBe(expected);
   });
 
+  it("formats UTC timestamps (a fast path) exactly as Intl does for the same zone under another name", () => {
+    const instants = [Date.UTC(1, 0, 1), Date.UTC(999, 11, 31, 23, 59, 59), 0, Date.UTC(2024, 1, 29, 12), Date.UTC(9999, 11, 31, 23, 59, 59), -1];
+    for (let i = 0; i < 500; i++) instants.push(Math.floor(((i * 2654435761) % 4_102_444_800) * 1000 + i));
+    for (const t of instants) expect(formatCell(t, "timestamp", { timeZone: "UTC" })).toBe(formatCell(t, "timestamp", { timeZone: "Etc/GMT" }));
+  });
+
   it("shows absent as an em dash", () => {
     expect(MISSING).toBe("—");
   });
