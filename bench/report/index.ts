@@ -7,8 +7,8 @@
  * Targets: HTML ≤ 0.3 s, PDF ≤ 1.5 s warm, batch of 50 ≤ 20 s, warm PDF faster than cold print.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeDataset, provenance } from "../../src/dataset/index.js";
 import { renderHtml } from "../../src/report/html.js";
@@ -17,7 +17,7 @@ import { barChart, timeSeries } from "../../src/render/charts.js";
 import { toDot } from "../../src/render/dot.js";
 import type { Report, Section } from "../../src/report/types.js";
 
-function benchReport(seed: number): Report {
+export function benchReport(seed: number): Report {
   const rows = Array.from({ length: 2000 }, (_, i) => ({
     time: new Date(Date.UTC(2026, 10, 23, 0, 0, i * 3)).toISOString(),
     host: `198.18.${(i >> 8) & 255}.${i & 255}`,
@@ -64,6 +64,11 @@ function benchReport(seed: number): Report {
 }
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+/** CPU time in ms all processes of the machine have used so far (user + nice + system + irq + softirq). */
+function busyMs(): number {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return ((f[0]! + f[1]! + f[2]! + f[5]! + f[6]!) * 1000) / 100;
+}
 const fmt = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(0)} ms`);
 const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
 
@@ -84,25 +89,27 @@ export async function run(): Promise<void> {
     const htmlPath = join(dir, "report.html");
     writeFileSync(htmlPath, first.html);
 
-    // PDF with a warm browser, median of 3 (after one warm-up print)
+    // PDF with a warm browser, median of 5 (after two warm-up prints)
     t0 = process.hrtime.bigint();
     const printer = await openPrinter();
     const launch = ms(t0);
-    await printer.pdf(first);
+    for (let i = 0; i < 2; i++) await printer.pdf(first);
     const pdfTimes: number[] = [];
     let pdfBytes = 0;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       t0 = process.hrtime.bigint();
       pdfBytes = (await printer.pdf(first)).length;
       pdfTimes.push(ms(t0));
     }
-    const pdfWarm = pdfTimes.sort((a, b) => a - b)[1]!;
+    const pdfWarm = pdfTimes.sort((a, b) => a - b)[2]!;
 
-    // Batch of 50: HTML + PDF each, two pages in flight (2 cores)
+    // Batch of 50: HTML + PDF each, one report in flight per core
+    const cores = availableParallelism();
+    const busy0 = busyMs();
     t0 = process.hrtime.bigint();
     let next = 0;
     await Promise.all(
-      [0, 1].map(async () => {
+      Array.from({ length: cores }, async () => {
         while (next < 50) {
           const i = next++;
           const page = await renderHtml(benchReport(100 + i));
@@ -111,6 +118,7 @@ export async function run(): Promise<void> {
       }),
     );
     const batch = ms(t0);
+    const cpuPerReport = (busyMs() - busy0) / 50;
     await printer.close();
 
     // Peer: Chromium's own print of the same HTML file, cold, median of 3
@@ -129,8 +137,11 @@ export async function run(): Promise<void> {
     console.log(`  HTML, first (loads vega + Graphviz)   ${fmt(htmlCold)}`);
     console.log(`  HTML, warm (median of 5)              ${fmt(htmlWarm)}   target ≤ 300 ms   ${verdict(htmlWarm <= 300)}`);
     console.log(`  Chromium launch                       ${fmt(launch)}`);
-    console.log(`  PDF, warm browser (median of 3)       ${fmt(pdfWarm)}   target ≤ 1.5 s    ${verdict(pdfWarm <= 1500)}`);
-    console.log(`  batch of 50 (HTML + PDF each)         ${fmt(batch)}   target ≤ 20 s     ${verdict(batch <= 20_000)}`);
+    console.log(`  PDF, warm browser (median of 5)       ${fmt(pdfWarm)}   target ≤ 1.5 s    ${verdict(pdfWarm <= 1500)}`);
+    console.log(`  batch of 50 (HTML + PDF each)         ${fmt(batch)}   target ≤ 20 s     ${verdict(batch <= 20_000)}   (${cores} in flight)`);
+    // The batch is CPU-bound: this says what the target asks of the machine at the measured cost.
+    const coresFor20s = Math.ceil((cpuPerReport * 50) / 20_000 / 0.9);
+    console.log(`    CPU per report (all processes)      ${fmt(cpuPerReport)}   → 50 in 20 s needs about ${coresFor20s} cores at 90 % use; this machine has ${cores}`);
     console.log(`  peer: chromium --print-to-pdf (cold)  ${fmt(peer)}`);
     console.log(`  ratio warm PDF / peer                 ${(pdfWarm / peer).toFixed(2)}×   target < 1   ${verdict(pdfWarm < peer)}`);
   } finally {
