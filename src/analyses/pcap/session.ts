@@ -15,7 +15,7 @@ import { newAddressTable } from "./decode/address.js";
 import { decodeFrame, newDecoded, TcpFlag } from "./decode/frame.js";
 import { parseDns } from "./decode/dns.js";
 import { newDnsTcpReassembler } from "./decode/dnsStream.js";
-import { ircLines, parseHttpRequest, type HttpRequest } from "./decode/app.js";
+import { ircLines, newHttpRequest, parseHttpRequest } from "./decode/app.js";
 import { isSupportedLinkType } from "./decode/link.js";
 import { isoUs, type CollectContext, type Collector } from "./collector.js";
 import { DEFAULT_THRESHOLDS, type PcapThresholds } from "./thresholds.js";
@@ -121,7 +121,7 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
   const onIrc = collectors.filter((c) => c.irc).map((c) => c.irc!.bind(c));
   const d = newDecoded();
   // One request object for the whole run, like `d`: collectors copy what they keep.
-  const httpReq: HttpRequest = { method: "", uri: "", host: null, userAgent: null };
+  const httpReq = newHttpRequest();
   let dnsTcp = newDnsTcpReassembler();
   const totals: PcapTotals = { packets: 0, bytes: 0, ipPackets: 0, cutPackets: 0, headerCutPackets: 0, fragments: 0, dnsMessages: 0, httpRequests: 0, firstUs: null, lastUs: null };
   const captures: CaptureRow[] = [];

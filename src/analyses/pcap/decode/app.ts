@@ -12,8 +12,38 @@ export interface HttpRequest {
   uri: string;
   /** Host header value, or null when absent (or beyond the segment). */
   host: string | null;
-  userAgent: string | null;
+  /**
+   * User-Agent header value, or null. A method, not a field: the hot loop makes the string only
+   * when a collector asks (the HTTP table does until it is full; no detector does), from the
+   * segment's bytes, so ask during the callback.
+   */
+  userAgent(): string | null;
 }
+
+/** The hot loop's reusable request (see {@link parseHttpRequest}'s `into`). */
+export interface ReusableHttpRequest extends HttpRequest {
+  /** Where the User-Agent value lies: `uaBuf[uaStart, uaEnd)`, uaStart -1 when there is none. */
+  uaBuf: Buffer;
+  uaStart: number;
+  uaEnd: number;
+}
+
+/** Makes the reusable request object of a session. (A method, not a getter: V8 stores into an object with accessors much more slowly.) */
+export function newHttpRequest(): ReusableHttpRequest {
+  return {
+    method: "",
+    uri: "",
+    host: null,
+    uaBuf: EMPTY,
+    uaStart: -1,
+    uaEnd: -1,
+    userAgent() {
+      return this.uaStart < 0 ? null : text(this.uaBuf, this.uaStart, this.uaEnd);
+    },
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
 
 const METHODS = ["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT", "PATCH", "TRACE"];
 /** Methods by their first byte: few enough to compare byte by byte, so no string is made. */
@@ -86,21 +116,33 @@ function text(buf: Buffer, from: number, to: number): string {
   return s;
 }
 
-/** The header value at `buf[p, eol)` (just after the name's colon), blanks and CR trimmed. */
-function value(buf: Buffer, p: number, eol: number): string {
+/** Start of the header value at `buf[p, eol)` (just after the name's colon): blanks skipped. */
+function valueStart(buf: Buffer, p: number, eol: number): number {
   while (p < eol && (buf[p] === 0x20 || buf[p] === 0x09)) p++;
+  return p;
+}
+
+/** End of the header value that starts at `p` and whose line ends at `eol`: blanks and CR trimmed. */
+function valueEnd(buf: Buffer, p: number, eol: number): number {
   let e = eol;
   while (e > p && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09 || buf[e - 1] === CR)) e--;
-  return text(buf, p, e);
+  return e;
+}
+
+/** The header value at `buf[p, eol)` (just after the name's colon), blanks and CR trimmed. */
+function value(buf: Buffer, p: number, eol: number): string {
+  const v = valueStart(buf, p, eol);
+  return text(buf, v, valueEnd(buf, v, eol));
 }
 
 /**
  * Parses an HTTP request at `buf[off, off + len)`, or null when the payload does not start with one.
  * Reads at most SCAN_LIMIT bytes and never past the segment (the chunk `buf` holds later packets).
- * With `into`, fills and returns that object instead of a new one (the hot loop reuses one; its
- * fields are immutable strings, so what a collector copies out stays valid).
+ * With `into`, fills and returns that object instead of a new one (the hot loop reuses one: its
+ * method, uri and host are immutable strings, so what a collector copies out stays valid; its
+ * userAgent() reads `buf` when asked).
  */
-export function parseHttpRequest(buf: Buffer, off: number, len: number, into?: HttpRequest): HttpRequest | null {
+export function parseHttpRequest(buf: Buffer, off: number, len: number, into?: ReusableHttpRequest): HttpRequest | null {
   if (len < 14 || BY_FIRST[buf[off]!] === undefined) return null;
   const end = off + Math.min(len, SCAN_LIMIT);
   // 1. Method: up to 7 letters then a space; only the known ones.
@@ -129,7 +171,8 @@ export function parseHttpRequest(buf: Buffer, off: number, len: number, into?: H
   const uri = text(buf, u0, u);
   // 4. Header lines up to the blank line (or the end of the segment); the first of each wins.
   let host: string | null = null;
-  let userAgent: string | null = null;
+  let uaStart = -1;
+  let uaEnd = -1;
   for (let p = v + 1; p < end; ) {
     let eol = p;
     while (eol < end && buf[eol] !== LF) eol++;
@@ -137,15 +180,23 @@ export function parseHttpRequest(buf: Buffer, off: number, len: number, into?: H
     // The first letter picks the candidate name (most lines are neither).
     const c0 = buf[p]! | 0x20;
     if (c0 === 0x68 && host === null && startsWithName(buf, p, eol, HOST)) host = value(buf, p + HOST.length, eol);
-    else if (c0 === 0x75 && userAgent === null && startsWithName(buf, p, eol, USER_AGENT)) userAgent = value(buf, p + USER_AGENT.length, eol);
-    if (host !== null && userAgent !== null) break;
+    else if (c0 === 0x75 && uaStart < 0 && startsWithName(buf, p, eol, USER_AGENT)) {
+      uaStart = valueStart(buf, p + USER_AGENT.length, eol);
+      uaEnd = valueEnd(buf, uaStart, eol);
+    }
+    if (host !== null && uaStart >= 0) break;
     p = eol + 1;
   }
-  if (into === undefined) return { method, uri, host, userAgent };
+  if (into === undefined) {
+    const userAgent = uaStart < 0 ? null : text(buf, uaStart, uaEnd);
+    return { method, uri, host, userAgent: () => userAgent };
+  }
   into.method = method;
   into.uri = uri;
   into.host = host;
-  into.userAgent = userAgent;
+  into.uaBuf = buf;
+  into.uaStart = uaStart;
+  into.uaEnd = uaEnd;
   return into;
 }
 

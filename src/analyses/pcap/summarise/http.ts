@@ -41,7 +41,7 @@ export function httpRequests(limit = 2000): Collector {
         method: req.method,
         host: req.host,
         uri: req.uri,
-        userAgent: req.userAgent,
+        userAgent: req.userAgent(),
       });
     },
     finish(ctx) {

@@ -3,13 +3,17 @@
  * that no search reads past the segment into the next packet of the same chunk.
  */
 import { describe, expect, it } from "vitest";
-import { ircLines, parseHttpRequest } from "../../../../src/analyses/pcap/decode/app.js";
+import { ircLines, newHttpRequest, parseHttpRequest, type ReusableHttpRequest } from "../../../../src/analyses/pcap/decode/app.js";
 
-/** `text` as a segment inside a larger buffer, with `after` bytes of another packet behind it. */
-function seg(text: string, after = "\r\nHost: next.example\r\n\r\n") {
+/**
+ * `text` as a segment inside a larger buffer, with `after` bytes of another packet behind it,
+ * parsed into a new request or into `into`; the User-Agent read as a collector would.
+ */
+function seg(text: string, after = "\r\nHost: next.example\r\n\r\n", into?: ReusableHttpRequest) {
   const pre = Buffer.from("\x00\x01\x02");
   const buf = Buffer.concat([pre, Buffer.from(text, "latin1"), Buffer.from(after, "latin1")]);
-  return parseHttpRequest(buf, pre.length, Buffer.byteLength(text, "latin1"));
+  const r = parseHttpRequest(buf, pre.length, Buffer.byteLength(text, "latin1"), into);
+  return r && { method: r.method, uri: r.uri, host: r.host, userAgent: r.userAgent() };
 }
 
 describe("parseHttpRequest", () => {
@@ -78,6 +82,15 @@ describe("parseHttpRequest string interning", () => {
         expect(seg(`GET ${uri} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ua-${mid}-x\r\n\r\n`)).toEqual({ method: "GET", uri, host, userAgent: `ua-${mid}-x` });
       }
     }
+  });
+});
+
+describe("parseHttpRequest into the hot loop's reused request", () => {
+  it("gives each request its own fields and User-Agent, read when asked", () => {
+    const into = newHttpRequest();
+    expect(seg("GET /a HTTP/1.1\r\nUser-Agent:  first/1 \r\nHost: a.test\r\n\r\n", undefined, into)).toEqual({ method: "GET", uri: "/a", host: "a.test", userAgent: "first/1" });
+    expect(seg("POST /b HTTP/1.1\r\nHost: b.test\r\n\r\n", "\r\nUser-Agent: next-packet\r\n", into)).toEqual({ method: "POST", uri: "/b", host: "b.test", userAgent: null });
+    expect(seg("GET /c HTTP/1.0\r\nuser-agent: third\r\n\r\n", undefined, into)).toEqual({ method: "GET", uri: "/c", host: null, userAgent: "third" });
   });
 });
 

@@ -24,7 +24,7 @@ function feed(c: Collector, requests: [method: string, uri: string, host: string
   const d = newDecoded();
   d.src = 0xc6121002;
   d.dst = 0xc6121001;
-  const req: HttpRequest = { method: "", uri: "", host: null, userAgent: null };
+  const req: HttpRequest = { method: "", uri: "", host: null, userAgent: () => null };
   requests.forEach(([method, uri, host], i) => {
     pkt.index = i + 1;
     pkt.tsUs = 1_700_000_000_000_000 + i;
