@@ -144,11 +144,16 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
 
   // Idle print pages by paper size, at most MAX_IDLE_PAGES kept.
   const idle: { page: Page; paper: PaperSize }[] = [];
+  const crashed = new WeakSet<Page>();
 
   async function printPage(paper: PaperSize): Promise<Page> {
-    const i = idle.findIndex((p) => p.paper === paper);
-    if (i >= 0) return idle.splice(i, 1)[0]!.page;
+    for (let i = idle.findIndex((p) => p.paper === paper); i >= 0; i = idle.findIndex((p) => p.paper === paper)) {
+      const { page } = idle.splice(i, 1)[0]!;
+      if (!page.isClosed() && !crashed.has(page)) return page;
+    }
     const page = await isolatedPage();
+    // A renderer that crashed between two reports must not print the next one.
+    page.once("error", () => crashed.add(page));
     await page.emulateMediaType("print");
     await page.setViewport({ width: contentWidthPx(paper), height: Math.round((PAPER_MM[paper].height * 96) / 25.4) });
     return page;
