@@ -15,6 +15,7 @@ import { NetreportError } from "../../errors.js";
 import { outputOptions, writeOutputs } from "../output.js";
 import type { CommandIo, CommandSpec } from "../command.js";
 import type { ScanResult } from "../../analyses/scan/types.js";
+import type { ScanSnapshot, ServicesTable, TargetSpec } from "../../analyses/scan/index.js";
 
 type ScanModule = typeof import("../../analyses/scan/index.js");
 
@@ -35,8 +36,19 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
+/** What the built-in connect scan is given: the checked specs and ports, and the raw options for its tuning flags. */
+interface ConnectJob {
+  specs: TargetSpec[];
+  exclude: TargetSpec[];
+  ports: number[];
+  services: ServicesTable;
+  /** The targets as the user wrote them, for the dataset's provenance. */
+  targetsText: string[];
+  options: Record<string, unknown>;
+}
 
-async function connectSource(scan: ScanModule, specs: import("../../analyses/scan/index.js").TargetSpec[], ports: number[], options: Record<string, unknown>, io: CommandIo, exclude: import("../../analyses/scan/index.js").TargetSpec[], services: import("../../analyses/scan/index.js").ServicesTable, targetsText: string[]): Promise<ScanResult> {
+async function connectSource(scan: ScanModule, job: ConnectJob, io: CommandIo): Promise<ScanResult> {
+  const { specs, exclude, ports, services, targetsText, options } = job;
   const { lookup } = await import("node:dns/promises");
   const plan = await scan.planTargets(specs, {
     exclude,
@@ -162,7 +174,7 @@ export const scanCommand: CommandSpec = {
     const excludeText = options.exclude ? String(options.exclude).split(/[\s,]+/).filter(Boolean) : [];
     const exclude = excludeText.length ? scan.parseTargets(excludeText) : [];
     const policy = options.policy ? scan.parsePolicy(await readText(String(options.policy), "policy"), String(options.policy), services) : null;
-    let baseline: { path: string; snapshot: import("../../analyses/scan/index.js").ScanSnapshot } | null = null;
+    let baseline: { path: string; snapshot: ScanSnapshot } | null = null;
     if (options.baseline) {
       const path = String(options.baseline);
       const { parseBundle } = await import("../../dataset/json.js");
@@ -177,7 +189,7 @@ export const scanCommand: CommandSpec = {
       await scan.planTargets(specs.filter((s) => s.kind !== "name"), { maxHosts: options.maxHosts !== undefined ? count(options.maxHosts, "--max-hosts") : scan.DEFAULT_MAX_HOSTS });
       result = await nmapSource(scan, nmapExtra, targetTokens, excludeText, ports, io);
     } else {
-      result = await connectSource(scan, specs, ports, options, io, exclude, services, targetTokens);
+      result = await connectSource(scan, { specs, exclude, ports, services, targetsText: targetTokens, options }, io);
     }
     for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
     // 3. Policy and changes.

@@ -91,7 +91,6 @@ function startsWithName(buf: Buffer, p: number, end: number, name: string): bool
  */
 const INTERN_SLOTS = 1024;
 const INTERN_MAX = 256;
-const internBytes: (Buffer | undefined)[] = new Array(INTERN_SLOTS);
 const internText: (string | undefined)[] = new Array(INTERN_SLOTS);
 
 /** `buf[from, to)` as a latin1 string, interned when short. */
@@ -104,14 +103,14 @@ function text(buf: Buffer, from: number, to: number): string {
   if (len > 0) h = Math.imul(Math.imul(h ^ buf[from]!, 0x01000193) ^ buf[from + (len >> 1)]!, 0x01000193);
   for (let i = Math.max(from + 1, to - 8); i < to; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   const slot = (h >>> 0) & (INTERN_SLOTS - 1);
-  const b = internBytes[slot];
-  if (b !== undefined && b.length === len) {
+  // A latin1 string's char codes are its bytes: the interned string is compared as it is.
+  const t = internText[slot];
+  if (t !== undefined && t.length === len) {
     let i = 0;
-    while (i < len && b[i] === buf[from + i]) i++;
-    if (i === len) return internText[slot]!;
+    while (i < len && t.charCodeAt(i) === buf[from + i]) i++;
+    if (i === len) return t;
   }
   const s = buf.toString("latin1", from, to);
-  internBytes[slot] = Buffer.from(s, "latin1");
   internText[slot] = s;
   return s;
 }
