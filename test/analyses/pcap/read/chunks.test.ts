@@ -57,8 +57,20 @@ async function frames(path: string, chunkBytes: number): Promise<{ sizes: number
 }
 
 describe("readCapture chunking", () => {
-  it("cuts records at every offset between two 64 KiB chunks", async () => {
-    // 1,000 frames of 1–400 bytes: record boundaries fall everywhere relative to the chunks.
+  it("cuts a record at every offset of its header and data between two 64 KiB chunks", async () => {
+    // Records of 16 + 300 bytes after a first frame of `shift` bytes: as the shift goes from 0 to
+    // 315, the chunk boundary falls on every byte of the record that straddles it.
+    for (let shift = 0; shift < 316; shift++) {
+      const lengths = [shift, ...Array.from({ length: 212 }, () => 300)];
+      const path = join(dir, `shift-${shift}.pcap`);
+      writeFileSync(path, pcap(lengths));
+      expect(await frames(path, 64 * 1024), `shift ${shift}`).toEqual({ sizes: lengths, intact: true });
+      rmSync(path);
+    }
+  });
+
+  it("keeps frames of mixed sizes whole across several chunks, plain and gzip", async () => {
+    // 1,000 frames of 1–400 bytes: record boundaries fall anywhere relative to the chunks.
     const lengths = Array.from({ length: 1000 }, (_, k) => 1 + ((k * 7919) % 400));
     const path = join(dir, "small.pcap");
     writeFileSync(path, pcap(lengths));
