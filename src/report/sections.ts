@@ -12,6 +12,7 @@ import { renderVegaLite } from "../render/vega.js";
 import { renderDot } from "../render/graphviz.js";
 import { markdownToHtml } from "./markdown.js";
 import { sanitizeSvg } from "./sanitize.js";
+import { noWrapColumns } from "./tableLayout.js";
 import { fill, type Words } from "./i18n.js";
 import type { ChartSection, Figure, GraphSection, Section } from "./types.js";
 
@@ -47,23 +48,29 @@ function tableView(ds: AnyDataset, keys: string[] | undefined, limit: number | u
         return c;
       })
     : ds.columns;
-  const shown = limit === undefined ? ds.rows : ds.rows.slice(0, limit);
+  const shown = (limit === undefined ? ds.rows : ds.rows.slice(0, limit)) as Record<string, Cell>[];
   const opts = { locale: ctx.locale, timeZone: ctx.timeZone };
+  // Cells formatted column by column, so the wrap rule can see each column's texts.
+  const texts = cols.map((c) => {
+    const o = { ...opts, ...(c.unit ? { unit: c.unit } : {}) };
+    return shown.map((row) => formatCell(row[c.key] ?? null, c.type, o));
+  });
+  const noWrap = noWrapColumns(cols.map((c, i) => ({ type: c.type, label: c.label, texts: texts[i]! })));
+  const cls = cols.map((c, i) => [NUMERIC.has(c.type) ? "num" : "", noWrap[i] ? "nw" : ""].filter(Boolean).join(" "));
   return {
-    columns: cols.map((c) => ({
+    columns: cols.map((c, i) => ({
       label: c.label,
       unit: c.type === "number" && c.unit ? c.unit : null,
-      numeric: NUMERIC.has(c.type),
+      cls: cls[i],
       description: c.description ?? null,
     })),
-    rows: (shown as Record<string, Cell>[]).map((row) =>
-      cols.map((c) => {
+    rows: shown.map((row, r) =>
+      cols.map((c, i) => {
         const v = row[c.key] ?? null;
-        return {
-          text: formatCell(v, c.type, { ...opts, ...(c.unit ? { unit: c.unit } : {}) }),
-          numeric: NUMERIC.has(c.type),
-          severity: c.type === "severity" && typeof v === "string" ? v : null,
-        };
+        const text = texts[i]![r]!;
+        // A time in a column too narrow for it breaks between date and time, never at a hyphen.
+        const words = c.type === "timestamp" && !noWrap[i] && text.includes(" ") ? text.split(" ") : null;
+        return { text, words, cls: cls[i], severity: c.type === "severity" && typeof v === "string" ? v : null };
       }),
     ),
     empty: ds.rows.length === 0,

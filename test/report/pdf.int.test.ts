@@ -96,6 +96,52 @@ describe.skipIf(!ready)("PDF output", () => {
     expect(Math.abs(pdfPageCount(long) - expected)).toBeLessThanOrEqual(1);
   });
 
+  it("keeps addresses, times and short names whole in a wide table, wrapping only the long texts", async () => {
+    interface HttpLike { time: string; client: string; server: string; port: number; host: string; uri: string; ua: string; file: string }
+    const ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+    const rows: HttpLike[] = Array.from({ length: 6 }, (_, i) => ({
+      time: `2026-11-2${i}T08:0${i}:0${i}Z`,
+      client: `198.18.17.${100 + i}`,
+      server: "198.18.16.80",
+      port: 8080,
+      host: "www.example-very-long-hostname.test",
+      uri: `/api/v2/search?q=%E7%BD%91%E7%BB%9C&page=${i}&session=8f2c1e0b7a6d4c3b`,
+      ua,
+      file: `cap-${i}.pcap`,
+    }));
+    const ds = makeDataset({
+      kind: "httpLike",
+      schemaVersion: 1,
+      title: "Requests",
+      columns: [
+        { key: "time", label: "Time", type: "timestamp" },
+        { key: "client", label: "Client", type: "ip" },
+        { key: "server", label: "Server", type: "ip" },
+        { key: "port", label: "Port", type: "port" },
+        { key: "host", label: "Host", type: "text" },
+        { key: "uri", label: "URI", type: "text" },
+        { key: "ua", label: "User agent", type: "text" },
+        { key: "file", label: "File", type: "text" },
+      ] as Column<HttpLike>[],
+      rows,
+      provenance: provenance("test", {}),
+    });
+    const pdf = await (await renderReport({ title: "Wide table", generatedAt: "2026-11-23T08:00:00Z", timeZone: "UTC", sections: [{ kind: "table", title: "Requests", dataset: ds }] })).pdf();
+    // pdftotext -layout prints each line of a cell on its own text line: a token the layout broke
+    // comes out as two pieces ("198.18" / ".17.100", "2026-" / "11-20").
+    const text = pdfPages(pdf).join("\n");
+    const tokens = text.split(/\s+/);
+    rows.forEach((r, i) => {
+      expect(tokens, r.client).toContain(r.client);
+      expect(tokens, r.file).toContain(r.file);
+      expect(tokens).toContain(`2026-11-2${i}`);
+      expect(tokens).toContain(`08:0${i}:0${i}`);
+    });
+    expect(tokens).toContain("198.18.16.80");
+    // and the long texts did wrap: the user agent is on no single line
+    expect(text).not.toContain(ua);
+  });
+
   it("prints Letter as well as A4", async () => {
     const r = await renderReport(report(5), { paper: "Letter" });
     const pdf = await r.pdf();
