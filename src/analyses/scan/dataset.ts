@@ -9,7 +9,8 @@ import { registerDatasetKind } from "../../dataset/json.js";
 import type { AnyDataset, Column, Dataset, Provenance } from "../../dataset/types.js";
 import { VERSION } from "../../version.js";
 import { hostname as machineName } from "node:os";
-import type { ScanResult } from "./types.js";
+import type { HostResult, ScanResult } from "./types.js";
+import type { CountedState } from "./ports/ranges.js";
 
 /** One row of the `scanHosts` dataset. */
 export interface ScanHostRow {
@@ -22,6 +23,11 @@ export interface ScanHostRow {
   filtered: number;
   /** States counted but not listed (nmap's extraports), comma-separated; `null` when all are listed. */
   unlisted: string | null;
+  /**
+   * The ports of each counted state, when known: `closed T:1-49,61-100; filtered T:50-60`
+   * (see ports/ranges.ts); `null` when none is known. Absent in bundles of earlier releases.
+   */
+  unlistedPorts?: string | null;
   srttMs: number | null;
   os: string | null;
 }
@@ -57,6 +63,7 @@ const HOST_COLUMNS: Column<ScanHostRow>[] = [
   { key: "closed", label: "Closed", type: "integer" },
   { key: "filtered", label: "Filtered", type: "integer" },
   { key: "unlisted", label: "Counted, not listed", type: "text", description: "States whose ports are counted only (nmap's extraports)." },
+  { key: "unlistedPorts", label: "Counted ports", type: "text", description: "The ports of each counted state, in nmap's port-list syntax, when known." },
   { key: "srttMs", label: "Smoothed RTT", type: "duration" },
   { key: "os", label: "OS guess", type: "text" },
 ];
@@ -104,6 +111,7 @@ export function scanToDatasets(result: ScanResult): ScanDatasets {
       closed: count("closed"),
       filtered: count("filtered"),
       unlisted: h.extraports.length ? [...new Set(h.extraports.map((e) => e.state))].join(",") : null,
+      unlistedPorts: countedPortsText(h.extraports),
       srttMs: h.srttMs,
       os: h.os,
     });
@@ -128,6 +136,23 @@ export interface ScanSnapshot {
 /** Key of a port in a snapshot: `443/tcp`. */
 export function portKey(port: number, protocol: string): string {
   return `${port}/${protocol}`;
+}
+
+/** `closed T:1-49; filtered T:50-60` for a host's counted states, or null when no list is known. */
+function countedPortsText(extra: HostResult["extraports"]): string | null {
+  const byState = new Map<string, string[]>();
+  for (const e of extra) if (e.ports !== null) byState.set(e.state, [...(byState.get(e.state) ?? []), e.ports]);
+  return byState.size ? [...byState].map(([state, lists]) => `${state} ${lists.join(",")}`).join("; ") : null;
+}
+
+/** A host row's counted states with their ports where known (see {@link countedStateOf}). */
+export function countedStates(row: ScanHostRow): CountedState[] {
+  const lists = new Map<string, string>();
+  for (const part of (row.unlistedPorts ?? "").split(";")) {
+    const m = /^\s*(\S+)\s+(\S+)\s*$/.exec(part);
+    if (m) lists.set(m[1]!, m[2]!);
+  }
+  return (row.unlisted ? row.unlisted.split(",") : []).map((state) => ({ state, ports: lists.get(state) ?? null }));
 }
 
 /** Builds a snapshot from datasets (e.g. a parsed baseline bundle's); needs a `scanHosts` one. */

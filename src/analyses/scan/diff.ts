@@ -3,14 +3,15 @@
  * host status changes, ports that opened or closed, other state changes, and changed services
  * (name, product or version) on ports open in both.
  *
- * A port missing from one scan's listed ports takes that host's counted state (extraports) when
- * there is exactly one; otherwise it was not scanned there and only an open port on the other
- * side is reported.
+ * A port missing from one scan's listed ports takes that host's counted state (extraports): the
+ * one whose port list holds it, or, without lists, the only one; otherwise it was not scanned
+ * there and only an open port on the other side is reported.
  */
 import { makeDataset, provenance } from "../../dataset/create.js";
 import { registerDatasetKind } from "../../dataset/json.js";
 import type { Column, Dataset } from "../../dataset/types.js";
-import { portKey, type PortScanRow, type ScanSnapshot } from "./dataset.js";
+import { countedStates, portKey, type PortScanRow, type ScanSnapshot } from "./dataset.js";
+import { countedStateOf } from "./ports/ranges.js";
 
 /** Kinds of change, as `as const` with a guard. */
 export const ChangeKind = {
@@ -59,8 +60,8 @@ function service(p: PortScanRow | undefined): string | null {
 function stateIn(host: ScanSnapshot["hosts"] extends Map<string, infer H> ? H : never, key: string): string | null {
   const listed = host.ports.get(key);
   if (listed) return listed.state;
-  const unlisted = host.row.unlisted;
-  return unlisted && !unlisted.includes(",") ? unlisted : null;
+  const [port, protocol] = key.split("/");
+  return countedStateOf(countedStates(host.row), Number(port), protocol ?? "tcp");
 }
 
 function openPorts(host: { ports: Map<string, PortScanRow> }): string {

@@ -7,6 +7,7 @@ export { parseTargets, specSize, describeSpec, type TargetSpec, type Ipv4OctetSp
 export { parseTargetsFile, targetTokens } from "./targets/file.js";
 export { planTargets, specMatcher, describeSpecs, DEFAULT_MAX_HOSTS, type Target, type TargetPlan, type PlanOptions, type Resolver } from "./targets/expand.js";
 export { parsePorts, formatPorts } from "./ports/spec.js";
+export { countedStateOf, portRanges, type CountedState } from "./ports/ranges.js";
 export { loadServices, builtinServices, parseNmapServices, NMAP_SERVICES_PATH, type ServicesTable } from "./ports/services.js";
 export { connectScan, defaultScanEffects, type ConnectScanOptions, type ScanEffects, type ScanProgress } from "./probe/connectScan.js";
 export { tcpConnect, openFileLimit, type ConnectEffect, type ProbeRequest } from "./probe/tcp.js";
@@ -16,6 +17,7 @@ export { runNmap, salvageXml, defaultNmapEffects, type NmapEffects, type NmapPro
 export {
   scanToDatasets,
   snapshotOf,
+  countedStates,
   portKey,
   SCAN_HOSTS_KIND,
   PORT_SCAN_KIND,

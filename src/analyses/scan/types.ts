@@ -52,6 +52,11 @@ export interface PortResult {
 export interface ExtraPorts {
   state: PortState;
   count: number;
+  /**
+   * The ports themselves in nmap's port-list syntax (`T:1-49,61-100`), when known (nmap ≥ 7.90
+   * writes them; the connect scan knows them); null when only counted. See ports/ranges.ts.
+   */
+  ports: string | null;
 }
 
 /** One scanned host. */

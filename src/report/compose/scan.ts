@@ -13,6 +13,7 @@ import type { Figure, Report, Section } from "../types.js";
 import { scanToDatasets, type PortScanRow } from "../../analyses/scan/dataset.js";
 import type { ScanChange } from "../../analyses/scan/diff.js";
 import type { HostResult, ScanResult } from "../../analyses/scan/types.js";
+import { countedStateOf } from "../../analyses/scan/ports/ranges.js";
 
 /** Options of {@link composeScanReport}. */
 export interface ScanReportOptions {
@@ -74,7 +75,8 @@ export function hostLabel(h: { address: string; hostname: string | null }): stri
 function stateIn(h: HostResult, key: string): string {
   const p = h.ports.find((x) => `${x.port}/${x.protocol}` === key);
   if (p) return p.state;
-  return h.extraports.length === 1 ? h.extraports[0]!.state : "not scanned";
+  const [port, protocol] = key.split("/");
+  return countedStateOf(h.extraports, Number(port), protocol ?? "tcp") ?? "not scanned";
 }
 
 /**
@@ -223,6 +225,8 @@ export function composeScanReport(result: ScanResult, options: ScanReportOptions
     kind: "table",
     title: "Hosts",
     dataset: { ...hosts, rows: shownRows },
+    // The counted ports' lists are for the exports and diffs, not for reading.
+    columns: hosts.columns.map((c) => c.key).filter((k) => k !== "unlistedPorts"),
     limit: 500,
     ...(silent.length ? { caption: `${silent.length.toLocaleString("en")} more host(s) ${result.source === "connect" ? "never answered" : "were down"}; they are in the JSON, CSV and XLSX exports.` } : {}),
   });

@@ -86,12 +86,12 @@ describe("nmap XML details from EXPECTED.md", () => {
     expect(by[22]).toMatchObject({ product: "OpenSSH", version: "5.3", extrainfo: "protocol 2.0" });
     expect(by[25]).toMatchObject({ product: "Postfix smtpd", version: null });
     expect(by[111]).toMatchObject({ service: "rpcbind", product: null });
-    expect(h.extraports).toEqual([{ state: "closed", count: 995 }]);
+    expect(h.extraports).toEqual([{ state: "closed", count: 995, ports: null }]); // nmap 5: no port lists
   });
 
   it("keeps extraports and warns about the one with an unknown state (extra_ports.xml)", () => {
     const r = load("python-libnmap/libnmap/test/files/extra_ports.xml");
-    expect(r.hosts[0]!.extraports).toEqual([{ state: "closed", count: 65509 }]);
+    expect(r.hosts[0]!.extraports).toEqual([{ state: "closed", count: 65509, ports: null }]);
     expect(r.warnings.join("\n")).toMatch(/extraports with state "unknown" and count "10" skipped/);
   });
 

@@ -9,7 +9,9 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runNmap, type NmapEffects } from "../../../src/analyses/scan/nmap/run.js";
-import { scanToDatasets } from "../../../src/analyses/scan/dataset.js";
+import { scanToDatasets, snapshotOf } from "../../../src/analyses/scan/dataset.js";
+import { diffScans } from "../../../src/analyses/scan/diff.js";
+import { stateCells } from "../../../src/report/compose/scan.js";
 import { canNetns, createLab, type Lab } from "./helpers/netns.js";
 import { connectScanInNs, portState } from "./helpers/run-in-ns.js";
 
@@ -78,6 +80,32 @@ describe.skipIf(!canNetns)("runNmap against namespace hosts", () => {
     expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.11"]);
     expect(portState(r.hosts[0], 22)).toBe("open");
     expect(r.warnings.join("\n")).toMatch(/nmap was stopped/);
+  });
+
+  it("reads nmap's lists of counted ports: with closed and filtered both counted, a port that opens is told from which", async () => {
+    // Last in this file: it adds rules and listeners to h1. Ports 60-200: 80 open, 81 and
+    // 100-149 filtered (51), the other 89 closed; both counted states are over nmap's 25.
+    const h1 = lab.hosts[0]!;
+    lab.iptables(h1.ns, ["-A", "INPUT", "-p", "tcp", "--dport", "100:149", "-j", "DROP"]);
+    const args = { extra: "-sT -n -Pn -T4 --max-retries 1", targets: ["198.18.32.11"], ports: "60-200" };
+    const before = await runNmap(args, inNs);
+    const counted = [...before.hosts[0]!.extraports].sort((a, b) => a.state.localeCompare(b.state));
+    expect(counted).toEqual([
+      { state: "closed", count: 89, ports: "T:60-79,82-99,150-200" },
+      { state: "filtered", count: 51, ports: "T:81,100-149" },
+    ]);
+    // 70 was closed, 120 filtered; now both listen.
+    lab.iptables(h1.ns, ["-I", "INPUT", "-p", "tcp", "--dport", "120", "-j", "ACCEPT"]);
+    await lab.listen(h1.ns, [70, 120]);
+    const after = await runNmap(args, inNs);
+    const changes = diffScans(snapshotOf(Object.values(scanToDatasets(before))), snapshotOf(Object.values(scanToDatasets(after))));
+    const of = (port: number) => changes.filter((c) => c.port === port).map((c) => [c.change, c.before, c.after]);
+    expect(of(70)).toEqual([["port-opened", "closed", "open"]]);
+    expect(of(120)).toEqual([["port-opened", "filtered", "open"]]);
+    // The heat map of the first scan shows them in their counted states, not "not scanned".
+    const grid = stateCells({ ...before, hosts: [...before.hosts, ...after.hosts.map((h) => ({ ...h, address: "198.18.32.250" }))] });
+    const cell = (port: number) => grid.cells.find((c) => c.host.startsWith("198.18.32.11") && c.portNumber === port)?.state;
+    expect([cell(70), cell(120)]).toEqual(["closed", "filtered"]);
   });
 
   it("fails with ENMAP and nmap's message when nmap refuses (bad option)", async () => {

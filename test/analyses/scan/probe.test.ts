@@ -116,8 +116,11 @@ describe("connectScan (fake network)", () => {
       [22, "ssh", "220 hi\\r\\n"],
       [25, "smtp", "220 hi\\r\\n"],
     ]);
-    // 28 closed (20..49 minus 2 open) and 30 filtered: both above 25, so counted.
-    expect(a!.extraports).toEqual([{ state: "closed", count: 28 }, { state: "filtered", count: 30 }]);
+    // 28 closed (20..49 minus 2 open) and 30 filtered: both above 25, so counted, with their ports.
+    expect(a!.extraports).toEqual([
+      { state: "closed", count: 28, ports: "T:20-21,23-24,26-49" },
+      { state: "filtered", count: 30, ports: "T:50-79" },
+    ]);
     expect(a!.srttMs).toBe(3);
     // Before any answer the initial 1000 ms; once host a answered in 3 ms, the 100 ms floor,
     // also for both re-probes of its filtered ports.
@@ -126,7 +129,7 @@ describe("connectScan (fake network)", () => {
     expect(retried.map((p) => p.timeoutMs)).toEqual([100, 100, 100]);
     // Host b: port 78 dropped once, answered on the retry.
     expect(b!.ports.find((p) => p.port === 78)?.state).toBe("open");
-    expect(b!.extraports).toEqual([{ state: "filtered", count: 59 }]);
+    expect(b!.extraports).toEqual([{ state: "filtered", count: 59, ports: "T:20-77,79" }]);
     expect(r.partial).toBe(false);
   });
 

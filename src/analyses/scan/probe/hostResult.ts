@@ -7,7 +7,8 @@
 import type { ServicesTable } from "../ports/services.js";
 import { rttInit, type RttState } from "./rtt.js";
 import type { Target } from "../targets/expand.js";
-import { HostStatus, PortState, type ExtraPorts, type HostResult, type PortResult } from "../types.js";
+import { HostStatus, PortState, type ExtraPorts, type HostResult, type PortResult } from "../types.js";import { portRanges, withProtocol } from "../ports/ranges.js";
+
 
 /** State codes in {@link HostProbes.states}. 0: not probed (yet). */
 export const STATE_CODES = [null, PortState.open, PortState.closed, PortState.filtered] as const;
@@ -56,7 +57,10 @@ export function toHostResult(h: HostProbes, ports: readonly number[], reasonTabl
   for (const code of [2, 3]) {
     if (counts[code]! > opts.collapseAbove) {
       collapsed.add(code);
-      extraports.push({ state: STATE_CODES[code]!, count: counts[code]! });
+      const of: number[] = [];
+      for (let i = 0; i < h.states.length; i++) if (h.states[i] === code) of.push(ports[i]!);
+      const ranges = portRanges(of);
+      extraports.push({ state: STATE_CODES[code]!, count: counts[code]!, ports: ranges === null ? null : withProtocol("tcp", ranges) });
     }
   }
   const listed: PortResult[] = [];
