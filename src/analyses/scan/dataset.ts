@@ -140,9 +140,14 @@ export function portKey(port: number, protocol: string): string {
 
 /** `closed T:1-49; filtered T:50-60` for a host's counted states, or null when no list is known. */
 function countedPortsText(extra: HostResult["extraports"]): string | null {
-  const byState = new Map<string, string[]>();
-  for (const e of extra) if (e.ports !== null) byState.set(e.state, [...(byState.get(e.state) ?? []), e.ports]);
-  return byState.size ? [...byState].map(([state, lists]) => `${state} ${lists.join(",")}`).join("; ") : null;
+  // A state counted twice (once per protocol, say) has a list only if every block gave one.
+  const byState = new Map<string, string[] | null>();
+  for (const e of extra) {
+    const had = byState.has(e.state) ? byState.get(e.state)! : [];
+    byState.set(e.state, had === null || e.ports === null ? null : [...had, e.ports]);
+  }
+  const known = [...byState].filter((kv): kv is [string, string[]] => kv[1] !== null);
+  return known.length ? known.map(([state, lists]) => `${state} ${lists.join(",")}`).join("; ") : null;
 }
 
 /** A host row's counted states with their ports where known (see {@link countedStateOf}). */

@@ -18,8 +18,8 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { isNetreportError, NetreportError } from "../../../errors.js";
 import { child, children, parseXml, type XmlElement } from "./xml.js";
-import { HostStatus, isPortState, type HostResult, type PortResult, type Protocol, type ScanResult } from "../types.js";import { withProtocol } from "../ports/ranges.js";
-
+import { HostStatus, isPortState, type HostResult, type PortResult, type Protocol, type ScanResult } from "../types.js";
+import { withProtocol } from "../ports/ranges.js";
 
 const PROTOCOLS = new Set(["tcp", "udp", "sctp"]);
 
@@ -50,7 +50,8 @@ function hostOf(h: XmlElement, source: string, warnings: string[]): HostResult {
       const count = num(e.attrs.count);
       // nmap ≥ 7.90: <extrareasons reason count proto ports="1-49,61-100"/>, one or more a block
       const reasons = children(e, "extrareasons");
-      const lists = reasons.map((r) => (r.attrs.ports ? withProtocol(r.attrs.proto ?? "tcp", r.attrs.ports) : null));
+      // Only digits, commas and dashes: the list is written into a dataset column and read back.
+      const lists = reasons.map((r) => (r.attrs.ports && /^[0-9][0-9,-]*$/.test(r.attrs.ports) ? withProtocol(r.attrs.proto ?? "tcp", r.attrs.ports) : null));
       const ports = lists.length && lists.every((l) => l !== null) ? lists.join(",") : null;
       if (isPortState(state) && count !== null) extraports.push({ state, count, ports });
       else warnings.push(`${source}:${e.line}: extraports with state "${state}" and count "${e.attrs.count ?? ""}" skipped`);

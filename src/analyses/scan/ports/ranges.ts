@@ -70,12 +70,12 @@ export interface CountedState {
 }
 
 /**
- * The state of a port a host did not list: the counted state whose list holds it; with no lists,
- * the host's only counted state; else null (not scanned there, or not known which).
+ * The state of a port a host did not list: the counted state whose list holds it; else, of the
+ * states without a list, the only one; else null (not scanned there, or not known which).
  */
 export function countedStateOf(counted: readonly CountedState[], port: number, protocol: string): string | null {
-  if (counted.length && counted.every((c) => c.ports !== null)) {
-    return counted.find((c) => listHas(c.ports!, port, protocol))?.state ?? null;
-  }
-  return counted.length === 1 ? counted[0]!.state : null;
+  const holding = counted.find((c) => c.ports !== null && listHas(c.ports, port, protocol));
+  if (holding) return holding.state;
+  const unknown = counted.filter((c) => c.ports === null);
+  return unknown.length === 1 ? unknown[0]!.state : null;
 }

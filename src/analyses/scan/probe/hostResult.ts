@@ -7,8 +7,8 @@
 import type { ServicesTable } from "../ports/services.js";
 import { rttInit, type RttState } from "./rtt.js";
 import type { Target } from "../targets/expand.js";
-import { HostStatus, PortState, type ExtraPorts, type HostResult, type PortResult } from "../types.js";import { portRanges, withProtocol } from "../ports/ranges.js";
-
+import { HostStatus, PortState, type ExtraPorts, type HostResult, type PortResult } from "../types.js";
+import { portRanges, withProtocol } from "../ports/ranges.js";
 
 /** State codes in {@link HostProbes.states}. 0: not probed (yet). */
 export const STATE_CODES = [null, PortState.open, PortState.closed, PortState.filtered] as const;

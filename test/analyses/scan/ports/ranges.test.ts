@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { countedStateOf, listHas, MAX_RANGES, portRanges, withProtocol } from "../../../../src/analyses/scan/ports/ranges.js";
-import { countedStates, type ScanHostRow } from "../../../../src/analyses/scan/dataset.js";
+import { countedStates, scanToDatasets, type ScanHostRow } from "../../../../src/analyses/scan/dataset.js";
+import { parseNmapXml } from "../../../../src/analyses/scan/nmap/import.js";
 
 describe("port ranges", () => {
   it("writes runs as ranges, in order, whatever order the ports came in", () => {
@@ -42,6 +43,15 @@ describe("countedStateOf", () => {
     expect(countedStateOf(both, 55, "udp")).toBeNull();
   });
 
+  it("with one list known and one not, a port in the known list takes its state, any other the unknown one's", () => {
+    const mixed = [
+      { state: "closed", ports: "T:1-49" },
+      { state: "filtered", ports: null },
+    ];
+    expect(countedStateOf(mixed, 10, "tcp")).toBe("closed");
+    expect(countedStateOf(mixed, 55, "tcp")).toBe("filtered");
+  });
+
   it("without lists (older nmap), uses the host's only counted state, and none when there are two", () => {
     expect(countedStateOf([{ state: "closed", ports: null }], 10, "tcp")).toBe("closed");
     expect(countedStateOf([{ state: "closed", ports: null }, { state: "filtered", ports: null }], 10, "tcp")).toBeNull();
@@ -53,5 +63,39 @@ describe("countedStateOf", () => {
     expect(countedStates(row)).toEqual(both);
     const old = { unlisted: "closed" } as ScanHostRow;
     expect(countedStates(old)).toEqual([{ state: "closed", ports: null }]);
+  });
+});
+
+describe("counted port lists from nmap XML and into the hosts dataset", () => {
+  const xml = (ports: string) =>
+    `<?xml version="1.0"?><nmaprun scanner="nmap" version="7.93"><host><status state="up"/><address addr="198.18.32.11" addrtype="ipv4"/><ports>` +
+    `<extraports state="closed" count="89"><extrareasons reason="conn-refused" count="89" proto="tcp" ports="${ports}"/></extraports>` +
+    `<extraports state="filtered" count="51"><extrareasons reason="no-response" count="51" proto="tcp" ports="81,100-149"/></extraports>` +
+    `<port protocol="tcp" portid="80"><state state="open" reason="syn-ack"/></port></ports></host></nmaprun>`;
+
+  it("reads each block's list and writes them into the hosts row, which reads back the same", () => {
+    const r = parseNmapXml(xml("60-79,82-99,150-200"));
+    expect(r.hosts[0]!.extraports.map((e) => e.ports)).toEqual(["T:60-79,82-99,150-200", "T:81,100-149"]);
+    const row = scanToDatasets(r).hosts.rows[0]!;
+    expect(row.unlistedPorts).toBe("closed T:60-79,82-99,150-200; filtered T:81,100-149");
+    expect(countedStates(row)).toEqual([
+      { state: "closed", ports: "T:60-79,82-99,150-200" },
+      { state: "filtered", ports: "T:81,100-149" },
+    ]);
+  });
+
+  it("refuses a list that is not digits, commas and dashes (it would be read back as other states)", () => {
+    const r = parseNmapXml(xml("1-5; filtered T:1-65535"));
+    expect(r.hosts[0]!.extraports[0]!.ports).toBeNull();
+    expect(countedStates(scanToDatasets(r).hosts.rows[0]!)).toEqual([
+      { state: "closed", ports: null },
+      { state: "filtered", ports: "T:81,100-149" },
+    ]);
+  });
+
+  it("gives a state counted twice a list only when both blocks had one", () => {
+    const r = parseNmapXml(xml("60-79"));
+    r.hosts[0]!.extraports.push({ state: "closed", count: 3, ports: null });
+    expect(scanToDatasets(r).hosts.rows[0]!.unlistedPorts).toBe("filtered T:81,100-149");
   });
 });
