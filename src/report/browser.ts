@@ -61,8 +61,6 @@ export async function findChromium(): Promise<string> {
 
 /** PDF options. */
 export interface PdfOptions {
-  /** Default: the paper the report was rendered for. */
-  paper?: PaperSize;
   /**
    * Tagged PDF with a bookmark outline from the headings (accessibility, navigation). Default
    * false: Chromium's tagging makes a 2,000-row table's PDF 13× larger and 50 % slower to print.
@@ -119,15 +117,27 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
     });
   }
 
-  /** A page with JavaScript off and every request that is not a data: URL refused. */
-  async function isolatedPage(): Promise<Page> {
+  /** A new page set up by `setup`, closed again if setting it up fails. */
+  async function newPage(setup: (page: Page) => Promise<void>): Promise<Page> {
     const page = await browser.newPage();
+    try {
+      await setup(page);
+      return page;
+    } catch (e) {
+      await page.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Sets `page` up with JavaScript off and every request that is not a data: URL refused. */
+  async function isolate(page: Page): Promise<void> {
     page.setDefaultTimeout(timeout);
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on("request", (req) => {
       if (req.isInterceptResolutionHandled()) return;
-      if (req.url().startsWith("data:")) void req.continue();
+      // data: URLs, and about:blank, where a page kept for the next report is parked: no network.
+      if (req.url().startsWith("data:") || req.url() === "about:blank") void req.continue();
       else if (req.isNavigationRequest() && req.frame() === page.mainFrame()) {
         // A navigation away (a <meta http-equiv=refresh> works with JavaScript off) gets a local
         // 204 No Content, which keeps the page where it is. An aborted navigation instead leaves
@@ -139,24 +149,38 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
         void req.abort("blockedbyclient");
       }
     });
-    return page;
   }
 
-  // Idle print pages by paper size, at most MAX_IDLE_PAGES kept.
-  const idle: { page: Page; paper: PaperSize }[] = [];
+  // Idle print pages by paper size, at most MAX_IDLE_PAGES kept. Each is sent to about:blank when
+  // put back (off the finished PDF's path), so it holds no report and carries none into the next.
+  const idle: { page: Page; paper: PaperSize; blank: Promise<boolean> }[] = [];
   const crashed = new WeakSet<Page>();
 
   async function printPage(paper: PaperSize): Promise<Page> {
     for (let i = idle.findIndex((p) => p.paper === paper); i >= 0; i = idle.findIndex((p) => p.paper === paper)) {
-      const { page } = idle.splice(i, 1)[0]!;
-      if (!page.isClosed() && !crashed.has(page)) return page;
+      const { page, blank } = idle.splice(i, 1)[0]!;
+      if ((await blank) && !page.isClosed() && !crashed.has(page)) return page;
+      await page.close().catch(() => undefined);
     }
-    const page = await isolatedPage();
-    // A renderer that crashed between two reports must not print the next one.
-    page.once("error", () => crashed.add(page));
-    await page.emulateMediaType("print");
-    await page.setViewport({ width: contentWidthPx(paper), height: Math.round((PAPER_MM[paper].height * 96) / 25.4) });
-    return page;
+    return newPage(async (page) => {
+      await isolate(page);
+      // A renderer that crashed between two reports must not print the next one.
+      page.once("error", () => crashed.add(page));
+      await page.emulateMediaType("print");
+      await page.setViewport({ width: contentWidthPx(paper), height: Math.round((PAPER_MM[paper].height * 96) / 25.4) });
+    });
+  }
+
+  function putBack(page: Page, paper: PaperSize): void {
+    if (idle.length >= MAX_IDLE_PAGES) {
+      void page.close().catch(() => undefined);
+      return;
+    }
+    const blank = page.goto("about:blank", { waitUntil: "load", timeout }).then(
+      () => true,
+      () => false,
+    );
+    idle.push({ page, paper, blank });
   }
 
   async function withPage<T>(what: string, open: () => Promise<Page>, html: string, use: (page: Page) => Promise<T>, keep?: (page: Page) => void): Promise<T> {
@@ -183,8 +207,7 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
       return blocked;
     },
     pdf(report, o = {}) {
-      const paper = o.paper ?? report.paper;
-      const keep = (page: Page) => (idle.length < MAX_IDLE_PAGES ? idle.push({ page, paper }) : void page.close().catch(() => undefined));
+      const paper = report.paper;
       return withPage("print the PDF", () => printPage(paper), report.html, async (page) => {
         // Page size, margins, header and footer are the report's @page rules (pageCss.ts).
         const pdf = await page.pdf({
@@ -195,16 +218,17 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
           timeout,
         });
         return Buffer.from(pdf);
-      }, keep);
+      }, (page) => putBack(page, paper));
     },
     screenshot(html, o = {}) {
-      return withPage("take a screenshot", isolatedPage, html, async (page) => {
+      return withPage("take a screenshot", () => newPage(isolate), html, async (page) => {
         await page.setViewport({ width: o.width ?? 900, height: Math.round((o.width ?? 900) * 1.414), deviceScaleFactor: o.scale ?? 2 });
         const png = await page.screenshot({ type: "png", fullPage: o.fullPage ?? false });
         return Buffer.from(png);
       });
     },
     async close() {
+      await Promise.all(idle.map((p) => p.blank));
       idle.length = 0;
       await browser.close().catch(() => undefined);
       hole.server.close();

@@ -8,9 +8,10 @@
  * Chromium lays margin boxes out with the page itself, so a 60-page report costs nothing per page,
  * where puppeteer's header/footer templates are a small HTML document laid out twice per page.
  * The same CSS gives a reader who prints the HTML file from a browser the same running header.
- * Their style (font, size, colour) is in report.css; here only their text, which comes from the
- * report and is hostile: it goes into CSS strings with every character that could end the string
- * or the `<style>` element escaped. The cover page carries neither.
+ * It goes before the template's report.css, so a custom sheet can restyle the boxes and still
+ * has them when it says nothing about them. Their text comes from the report and is hostile: it
+ * goes into CSS strings with every character that could end the string or the `<style>` element
+ * escaped. The cover page carries neither.
  */
 import type { Words } from "./i18n.js";
 import type { PaperSize } from "./types.js";
@@ -62,12 +63,15 @@ export function pageCss(t: PageTexts): string {
     .filter((part) => part !== "")
     .map((part) => (part === "{page}" ? "counter(page)" : part === "{total}" ? "counter(pages)" : cssString(part)))
     .join(" ");
+  const box = `font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; font-size: 8px; color: #6b7280;`;
+  const top = `${box} vertical-align: bottom; padding-bottom: 3mm;`;
+  const bottom = `${box} vertical-align: top; padding-top: 3mm;`;
   return [
     `@page { size: ${t.paper}; margin: ${PAGE_MARGIN_MM.top}mm ${PAGE_MARGIN_MM.right}mm ${PAGE_MARGIN_MM.bottom}mm ${PAGE_MARGIN_MM.left}mm;`,
-    `  @top-left { content: ${cssString(t.title)}; }`,
-    `  @top-right { content: ${cssString(t.generatedAt)}; }`,
-    `  @bottom-left { content: ${cssString(t.tool)}; }`,
-    `  @bottom-right { content: ${pageOf}; } }`,
+    `  @top-left { ${top} content: ${cssString(t.title)}; }`,
+    `  @top-right { ${top} content: ${cssString(t.generatedAt)}; }`,
+    `  @bottom-left { ${bottom} content: ${cssString(t.tool)}; }`,
+    `  @bottom-right { ${bottom} content: ${pageOf}; } }`,
     `@page :first { @top-left { content: none; } @top-right { content: none; } @bottom-left { content: none; } @bottom-right { content: none; } }`,
   ].join("\n");
 }

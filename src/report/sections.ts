@@ -55,12 +55,13 @@ function tableView(ds: AnyDataset, keys: string[] | undefined, limit: number | u
     const o = { ...opts, ...(c.unit ? { unit: c.unit } : {}) };
     return shown.map((row) => formatCell(row[c.key] ?? null, c.type, o));
   });
-  const noWrap = noWrapColumns(cols.map((c, i) => ({ type: c.type, label: c.label, texts: texts[i]! })));
+  const unitOf = (c: Column<Record<string, Cell>>) => (c.type === "number" && c.unit ? c.unit : null);
+  const noWrap = noWrapColumns(cols.map((c, i) => ({ type: c.type, label: unitOf(c) ? `${c.label} (${unitOf(c)})` : c.label, texts: texts[i]! })));
   const cls = cols.map((c, i) => [NUMERIC.has(c.type) ? "num" : "", noWrap[i] ? "nw" : ""].filter(Boolean).join(" "));
   return {
     columns: cols.map((c, i) => ({
       label: c.label,
-      unit: c.type === "number" && c.unit ? c.unit : null,
+      unit: unitOf(c),
       cls: cls[i],
       description: c.description ?? null,
     })),

@@ -21,7 +21,7 @@ const SHORT_TEXT_EM = 12;
 
 const TOKEN_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>(["timestamp", "ip", "port", "integer", "number", "bytes", "duration", "percent", "severity"]);
 
-/** One column as the rule sees it: its type, header label and the texts of its shown cells. */
+/** One column as the rule sees it: its type, header label (with its unit, if shown) and the texts of its shown cells. */
 export interface ColumnTexts {
   type: ColumnType;
   label: string;
@@ -31,10 +31,11 @@ export interface ColumnTexts {
 /** For each column, true when its cells (and header) are kept on one line. */
 export function noWrapColumns(columns: readonly ColumnTexts[], widthEm = TABLE_WIDTH_EM): boolean[] {
   const widths = columns.map((c) => {
-    // The longest text by length stands for the column (a width estimate per cell is not needed).
-    let longest = "";
-    for (const t of c.texts) if (t.length > longest.length) longest = t;
-    return Math.max(estimateTextWidth(c.label, 1, true), estimateTextWidth(longest, 1)) + PADDING_EM;
+    // No character is wider than 1 em, so a text no longer (in characters) than the widest so
+    // far (in em) cannot be wider: most cells are skipped without measuring.
+    let widest = estimateTextWidth(c.label, 1, true);
+    for (const t of c.texts) if (t.length > widest) widest = Math.max(widest, estimateTextWidth(t, 1));
+    return widest + PADDING_EM;
   });
   const typed = columns.map((c) => TOKEN_TYPES.has(c.type));
   const keep = columns.map((_, i) => typed[i]! || widths[i]! <= SHORT_TEXT_EM + PADDING_EM);

@@ -142,6 +142,24 @@ describe.skipIf(!ready)("PDF output", () => {
     expect(text).not.toContain(ua);
   });
 
+  it("prints reports one after another and side by side on kept pages, each PDF only its own report, on its own paper", async () => {
+    const printer = await openPrinter();
+    try {
+      const one = (name: string, paper: "A4" | "Letter") => renderReport({ ...report(30), title: `Report ${name}` }, { paper, printer }).then((r) => r.pdf());
+      const first = await one("alpha", "A4");
+      const [b, c, d] = await Promise.all([one("bravo", "A4"), one("charlie", "Letter"), one("delta", "A4")]);
+      const e = await one("echo", "Letter");
+      for (const [name, pdf, width] of [["alpha", first, 595], ["bravo", b, 595], ["charlie", c, 612], ["delta", d, 595], ["echo", e, 612]] as const) {
+        const text = pdfPages(pdf).join("\n");
+        expect(text.match(/Report (alpha|bravo|charlie|delta|echo)/g)?.every((m) => m === `Report ${name}`), name).toBe(true);
+        const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+)/.exec(pdf.toString("latin1"));
+        expect(Math.abs(Number(box![1]) - width), name).toBeLessThan(1.5);
+      }
+    } finally {
+      await printer.close();
+    }
+  });
+
   it("prints Letter as well as A4", async () => {
     const r = await renderReport(report(5), { paper: "Letter" });
     const pdf = await r.pdf();

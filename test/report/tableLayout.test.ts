@@ -41,3 +41,12 @@ describe("noWrapColumns", () => {
     expect(noWrapColumns(cols, 5)).toEqual([true, true, false]);
   });
 });
+
+describe("noWrapColumns widths", () => {
+  it("measures the widest text, not the longest: a short CJK text can be wider than a longer Latin one", () => {
+    const cjk = "服".repeat(13); // 13 em
+    const latin = "abcdefghijklmnopq"; // 17 characters, about 9 em
+    expect(noWrapColumns([{ type: "text", label: "Name", texts: [latin, cjk] }])).toEqual([false]);
+    expect(noWrapColumns([{ type: "text", label: "Name", texts: [latin] }])).toEqual([true]);
+  });
+});
