@@ -24,13 +24,19 @@ export interface TimeLocaleDefinition {
   shortMonths: string[];
 }
 
+/** A definition shared by every chart of the process: frozen with its arrays, so no caller can change it for the others. */
+function frozen<T extends object>(def: T): T {
+  for (const v of Object.values(def)) if (Array.isArray(v)) Object.freeze(v);
+  return Object.freeze(def);
+}
+
 const numberLocales = new Map<string, NumberLocaleDefinition>();
 const timeLocales = new Map<string, TimeLocaleDefinition>();
 
 /** Number locale for `locale` (e.g. `"de-DE"` → decimal `,`, thousands `.`). Made once per locale. */
 export function numberLocale(locale: string): NumberLocaleDefinition {
   let made = numberLocales.get(locale);
-  if (!made) numberLocales.set(locale, (made = Object.freeze(makeNumberLocale(locale))));
+  if (!made) numberLocales.set(locale, (made = frozen(makeNumberLocale(locale))));
   return made;
 }
 
@@ -52,7 +58,7 @@ function names(locale: string, opts: Intl.DateTimeFormatOptions, dates: Date[]):
  */
 export function timeLocale(locale: string): TimeLocaleDefinition {
   let made = timeLocales.get(locale);
-  if (!made) timeLocales.set(locale, (made = Object.freeze(makeTimeLocale(locale))));
+  if (!made) timeLocales.set(locale, (made = frozen(makeTimeLocale(locale))));
   return made;
 }
 
