@@ -27,6 +27,8 @@ export const ColumnType = {
   ip: "ip",
   /** A TCP/UDP port number. */
   port: "port",
+  /** An identifying number (PID, UID, AS number, packet number): shown as it is, without digit grouping. */
+  id: "id",
   /** true/false. */
   boolean: "boolean",
   /** A finding severity (see `Severity`). */

@@ -73,6 +73,7 @@ export function formatCell(value: Cell | undefined, type: ColumnType, opts: Form
     case "ip":
       return String(value);
     case "port":
+    case "id":
       return String(value);
     case "boolean":
       return formatBoolean(value, locale);

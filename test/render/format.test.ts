@@ -73,6 +73,9 @@ const cases: Case[] = [
   [null, "text", MISSING],
   [Number.NaN, "number", MISSING],
   [Infinity, "bytes", "∞"],
+  // id: as it is, never grouped
+  [17491, "id", "17491"],
+  [4200000000, "id", "4200000000"],
   ["n/a", "bytes", "n/a"],
 ];
 

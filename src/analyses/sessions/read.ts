@@ -56,8 +56,8 @@ const LISTENING_COLUMNS: Column<ListeningRow>[] = [
   { key: "service", label: "Service", type: "text", description: "Usual service of the port (nmap-services), not a probe of what answers." },
   { key: "exposure", label: "Reachable from", type: "text" },
   { key: "process", label: "Process", type: "text" },
-  { key: "pid", label: "PID", type: "integer" },
-  { key: "uid", label: "UID", type: "integer" },
+  { key: "pid", label: "PID", type: "id" },
+  { key: "uid", label: "UID", type: "id" },
   { key: "connections", label: "Connections", type: "integer", description: "Established connections to this port." },
 ];
 
@@ -71,7 +71,7 @@ const CONNECTION_COLUMNS: Column<ConnectionRow>[] = [
   { key: "state", label: "State", type: "text" },
   { key: "service", label: "Service", type: "text" },
   { key: "process", label: "Process", type: "text" },
-  { key: "pid", label: "PID", type: "integer" },
+  { key: "pid", label: "PID", type: "id" },
   { key: "txQueue", label: "Send queue", type: "bytes" },
   { key: "rxQueue", label: "Receive queue", type: "bytes" },
 ];

@@ -30,7 +30,7 @@ export const TRACE_HOP_COLUMNS: Column<TraceHopRow>[] = [
   { key: "rttMs", label: "RTT", type: "duration", description: "smallest round-trip time of the hop's probes" },
   { key: "rtts", label: "RTT per probe (ms)", type: "text" },
   { key: "probes", label: "Probes", type: "integer" },
-  { key: "asn", label: "AS", type: "integer" },
+  { key: "asn", label: "AS", type: "id" },
   { key: "asOrg", label: "AS organisation", type: "text" },
   { key: "country", label: "Country", type: "text" },
   { key: "city", label: "City", type: "text" },

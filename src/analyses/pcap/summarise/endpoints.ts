@@ -135,7 +135,7 @@ export function endpoints(locator: EndpointLocator | null, limit = 1000): Collec
           { key: "scope", label: "Scope", type: "text" },
           { key: "country", label: "Country", type: "text" },
           { key: "city", label: "City", type: "text" },
-          { key: "asn", label: "ASN", type: "integer" },
+          { key: "asn", label: "ASN", type: "id" },
           { key: "asOrg", label: "AS organisation", type: "text" },
           { key: "lat", label: "Latitude", type: "number", unit: "°" },
           { key: "lon", label: "Longitude", type: "number", unit: "°" },

@@ -51,7 +51,7 @@ export function httpRequests(limit = 2000): Collector {
         title: "HTTP requests",
         columns: [
           { key: "time", label: "Time", type: "timestamp" },
-          { key: "packet", label: "Packet", type: "integer" },
+          { key: "packet", label: "Packet", type: "id" },
           { key: "client", label: "Client", type: "ip" },
           { key: "server", label: "Server", type: "ip" },
           { key: "port", label: "Port", type: "port" },
