@@ -17,6 +17,8 @@ export const ColumnType = {
   number: "number",
   /** A count of bytes, shown as B/KiB/MiB/GiB. */
   bytes: "bytes",
+  /** Bytes per second, shown as B/s, KiB/s, MiB/s, GiB/s. */
+  byteRate: "byteRate",
   /** A duration in milliseconds, shown as µs/ms/s/min/h. */
   duration: "duration",
   /** A fraction 0..1, shown as a percentage. */

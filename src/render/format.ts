@@ -84,6 +84,7 @@ export function formatCell(value: Cell | undefined, type: ColumnType, opts: Form
     case "integer":
     case "number":
     case "bytes":
+    case "byteRate":
     case "duration":
     case "percent": {
       const n = toNumber(value);
@@ -97,7 +98,7 @@ export function formatCell(value: Cell | undefined, type: ColumnType, opts: Form
   }
 }
 
-function formatNumeric(n: number, type: "integer" | "number" | "bytes" | "duration" | "percent", locale: string, unit?: string): string {
+function formatNumeric(n: number, type: "integer" | "number" | "bytes" | "byteRate" | "duration" | "percent", locale: string, unit?: string): string {
   switch (type) {
     case "integer":
       return nf(locale, 0, 0).format(n);
@@ -107,6 +108,8 @@ function formatNumeric(n: number, type: "integer" | "number" | "bytes" | "durati
     }
     case "bytes":
       return formatBytes(n, locale);
+    case "byteRate":
+      return `${formatBytes(n, locale)}/s`;
     case "duration":
       return formatDuration(n, locale);
     case "percent":

@@ -27,7 +27,7 @@ export interface XlsxOptions {
 // XML 1.0 allows tab, LF and CR among the C0 controls; the rest cannot be stored.
 const XML_UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 const MAX_CELL_TEXT = 32_767;
-const NUMERIC_TYPES = new Set(["integer", "number", "bytes", "duration", "percent", "port", "id"]);
+const NUMERIC_TYPES = new Set(["integer", "number", "bytes", "byteRate", "duration", "percent", "port", "id"]);
 
 /** A text cell made safe: control characters escaped, formula starts neutralised, length cut. */
 export function safeText(s: string): string {

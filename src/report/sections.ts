@@ -37,7 +37,7 @@ export interface SectionView {
   [k: string]: unknown;
 }
 
-const NUMERIC = new Set(["integer", "number", "bytes", "duration", "percent", "port", "id"]);
+const NUMERIC = new Set(["integer", "number", "bytes", "byteRate", "duration", "percent", "port", "id"]);
 
 function tableView(ds: AnyDataset, keys: string[] | undefined, limit: number | undefined, ctx: ViewContext) {
   const byKey = new Map(ds.columns.map((c) => [c.key as string, c] as const));

@@ -19,7 +19,7 @@ const WRAP_MIN_EM = 8;
 /** Texts up to this width (em) stay on one line whatever their type. */
 const SHORT_TEXT_EM = 12;
 
-const TOKEN_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>(["timestamp", "ip", "port", "id", "integer", "number", "bytes", "duration", "percent", "severity"]);
+const TOKEN_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>(["timestamp", "ip", "port", "id", "integer", "number", "bytes", "byteRate", "duration", "percent", "severity"]);
 
 /** One column as the rule sees it: its type, header label (with its unit, if shown) and the texts of its shown cells. */
 export interface ColumnTexts {

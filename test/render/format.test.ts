@@ -73,6 +73,9 @@ const cases: Case[] = [
   [null, "text", MISSING],
   [Number.NaN, "number", MISSING],
   [Infinity, "bytes", "∞"],
+  // byteRate
+  [9_338_298.88, "byteRate", "8.9 MiB/s"],
+  [512, "byteRate", "512 B/s"],
   // id: as it is, never grouped
   [17491, "id", "17491"],
   [4200000000, "id", "4200000000"],

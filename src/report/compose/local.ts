@@ -120,7 +120,7 @@ export function composeLocalReport(evidence: LocalEvidence, options: LocalReport
       { label: w.figInterfaces, value: ifaces.length, type: "integer" },
       { label: w.figIn, value: sum((r) => r.rxBytes), type: "bytes", note: w.window },
       { label: w.figOut, value: sum((r) => r.txBytes), type: "bytes", note: w.window },
-      { label: w.figPeak, value: Math.max(0, ...ifaces.map((r) => Math.max(r.rxPeakRate, r.txPeakRate))), type: "number", unit: "B/s" },
+      { label: w.figPeak, value: Math.max(0, ...ifaces.map((r) => Math.max(r.rxPeakRate, r.txPeakRate))), type: "byteRate" },
     );
   }
   if (evidence.services) {
