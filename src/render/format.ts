@@ -133,7 +133,7 @@ export function formatBytes(bytes: number, locale = "en-US"): string {
   return `${sign}${nf(locale, 1, 1).format(v)} ${BYTE_UNITS[i]}`;
 }
 
-/** A duration in milliseconds → `250 µs`, `12.5 ms`, `1.5 s`, `2 min 5 s`, `3 h 20 min`. */
+/** A duration in milliseconds → `250 µs`, `12.5 ms`, `1.5 s`, `2 min 5 s`, `3 h 20 min`, `3 d 4 h`. */
 export function formatDuration(ms: number, locale = "en-US"): string {
   const special = nonFinite(ms);
   if (special) return special;
@@ -155,6 +155,13 @@ export function formatDuration(ms: number, locale = "en-US"): string {
   const totalMin = Math.round(v / 60_000);
   const h = Math.floor(totalMin / 60);
   const m = totalMin % 60;
+  if (h >= 48) {
+    // Two days and more: days and hours (a capture spanning years reads "1,116 d 8 h").
+    const totalH = Math.round(v / 3_600_000);
+    const d = Math.floor(totalH / 24);
+    const hh = totalH % 24;
+    return hh === 0 ? `${sign}${whole.format(d)} d` : `${sign}${whole.format(d)} d ${hh} h`;
+  }
   return m === 0 ? `${sign}${whole.format(h)} h` : `${sign}${whole.format(h)} h ${m} min`;
 }
 

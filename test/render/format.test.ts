@@ -73,6 +73,11 @@ const cases: Case[] = [
   [null, "text", MISSING],
   [Number.NaN, "number", MISSING],
   [Infinity, "bytes", "∞"],
+  // durations of days
+  [3 * 86_400_000 + 4 * 3_600_000, "duration", "3 d 4 h"],
+  [2 * 86_400_000, "duration", "2 d"],
+  [47 * 3_600_000 + 30 * 60_000, "duration", "47 h 30 min"],
+  [96_450_480_000, "duration", "1,116 d 8 h"],
   // byteRate
   [9_338_298.88, "byteRate", "8.9 MiB/s"],
   [512, "byteRate", "512 B/s"],

@@ -15,6 +15,7 @@ import type { EndpointRow } from "../../analyses/pcap/summarise/endpoints.js";
 import { describeThresholds } from "../../analyses/pcap/thresholds.js";
 import { barChart, timeSeries } from "../../render/charts.js";
 import { toKml } from "../../render/kml.js";
+import { formatDuration } from "../../render/format.js";
 
 /** Options of {@link composePcapReport}. */
 export interface PcapReportOptions {
@@ -86,14 +87,6 @@ export function worldMapSpec(world: unknown, points: ReturnType<typeof mapPoints
   };
 }
 
-function durationText(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 120) return `${s.toFixed(1)} s`;
-  if (s < 7200) return `${(s / 60).toFixed(1)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}
-
 function mdCell(s: string): string {
   return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
 }
@@ -114,7 +107,7 @@ export function composePcapReport(result: PcapResult, options: PcapReportOptions
   const figures: Figure[] = [
     { label: "Packets", value: t.packets, type: "integer" },
     { label: "Bytes", value: t.bytes, type: "bytes" },
-    { label: "Duration", value: span === null ? null : durationText(span) },
+    { label: "Duration", value: span, type: "duration" },
     { label: "Conversations", value: conv?.rows.length ?? 0, type: "integer" },
     { label: "Endpoints", value: eps?.rows.length ?? 0, type: "integer" },
     { label: "Findings", value: result.findings.length, type: "integer", tone: urgent ? "bad" : result.findings.length ? "warn" : "good", note: `${urgent} high or critical` },
@@ -140,7 +133,7 @@ export function composePcapReport(result: PcapResult, options: PcapReportOptions
   if (conv) sections.push({ kind: "table", title: "Conversations", dataset: conv, limit: rowsShown });
   if (eps) sections.push({ kind: "table", title: "Endpoints", dataset: eps, limit: rowsShown, columns: ["ip", "packetsSent", "packetsReceived", "bytesSent", "bytesReceived", "country", "city", "asn", "asOrg"] });
   if (timeline && timeline.rows.length > 1) {
-    sections.push({ kind: "chart", title: "Traffic over time", spec: timeSeries({ x: "start", y: "packets", yTitle: "Packets per bin" }), dataset: timeline, caption: `Bin width ${durationText((timeline.rows[0] as { width: number }).width)}.` });
+    sections.push({ kind: "chart", title: "Traffic over time", spec: timeSeries({ x: "start", y: "packets", yTitle: "Packets per bin" }), dataset: timeline, caption: `Bin width ${formatDuration((timeline.rows[0] as { width: number }).width)}.` });
   }
   if (ports && ports.rows.length) {
     sections.push({ kind: "chart", title: "Top service ports", spec: barChart({ x: "port", y: "packets", horizontal: true, xTitle: "Port", yTitle: "Packets", color: "protocol" }), dataset: { ...ports, rows: ports.rows.slice(0, 15) } });

@@ -145,12 +145,6 @@ export function stateHeatmapSpec(grid: StateGrid): Record<string, unknown> {
   };
 }
 
-function durationText(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  return s < 120 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`;
-}
-
 function md(s: string): string {
   return s.replace(/\\/g, "\\\\").replace(/([|*_`[\]])/g, "\\$1").replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
 }
@@ -182,7 +176,7 @@ export function composeScanReport(result: ScanResult, options: ScanReportOptions
   ];
   if (findings) figures.push({ label: "Findings", value: findings.length, type: "integer", tone: urgent ? "bad" : findings.length ? "warn" : "good", note: `${urgent} high or critical` });
   if (changes) figures.push({ label: "Changes", value: changes.rows.length, type: "integer", tone: changes.rows.length ? "warn" : "good", note: "since the baseline" });
-  if (Number.isFinite(elapsed) && elapsed >= 0) figures.push({ label: "Duration", value: durationText(elapsed) });
+  if (Number.isFinite(elapsed) && elapsed >= 0) figures.push({ label: "Duration", value: elapsed, type: "duration" });
   if (result.partial) figures.push({ label: "Partial", value: "yes", tone: "bad", note: "the scan was cut short" });
   const sections: Section[] = [{ kind: "figures", title: "Summary", figures }];
   // 2. What is missing, before anything is read as complete.
