@@ -16,6 +16,8 @@ export const TABLE_WIDTH_EM = 56;
 const PADDING_EM = 1;
 /** Width a wrapping column is given at the least, in em (narrower, a URL is a column of letters). */
 const WRAP_MIN_EM = 8;
+/** Width a column must give back, at the least, to be let wrap (em). */
+const MIN_GAIN_EM = 2;
 /** Texts up to this width (em) stay on one line whatever their type. */
 const SHORT_TEXT_EM = 12;
 
@@ -44,8 +46,9 @@ export function noWrapColumns(columns: readonly ColumnTexts[], widthEm = TABLE_W
     // pass 1: short texts, widest first; pass 2: typed columns, widest first
     while (total() > widthEm) {
       let widest = -1;
-      // Only a column wider than a wrapping column's minimum gives width back by wrapping.
-      for (let i = 0; i < keep.length; i++) if (keep[i] && typed[i] === pass && widths[i]! > WRAP_MIN_EM && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+      // Only a column clearly wider than a wrapping column's minimum gives width back by
+      // wrapping: an IPv4 address (about 8 em) is never broken for a fraction of an em.
+      for (let i = 0; i < keep.length; i++) if (keep[i] && typed[i] === pass && widths[i]! > WRAP_MIN_EM + MIN_GAIN_EM && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
       if (widest < 0) break;
       keep[widest] = false;
     }

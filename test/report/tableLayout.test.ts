@@ -50,3 +50,16 @@ describe("noWrapColumns widths", () => {
     expect(noWrapColumns([{ type: "text", label: "Name", texts: [latin] }])).toEqual([true]);
   });
 });
+
+describe("noWrapColumns on a table that cannot fit", () => {
+  it("lets times wrap but never breaks an IPv4 address for the fraction of an em it would give back", () => {
+    const cols = [
+      col("ip", "Source", "10.0.2.15", "198.18.16.12"),
+      col("ip", "Destination", "185.56.137.138"),
+      col("timestamp", "First seen", "2020-10-24 14:28:20"),
+      col("timestamp", "Last seen", "2020-10-24 14:30:08"),
+      ...["Packets", "Bytes", "Pkts →", "Pkts ←", "Src port", "Dst port", "Duration", "Protocol"].map((l) => col("integer", l, "12345")),
+    ];
+    expect(noWrapColumns(cols, 40).slice(0, 4)).toEqual([true, true, false, false]);
+  });
+});
