@@ -2,9 +2,10 @@
  * A network namespace of the pcap tests (prefix `nrp-`, addresses from 198.18.16.0/20 on its
  * loopback), with tcpdump recording inside it while a generator script runs inside it too.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { startTcpdump } from "../../helpers/tcpdump.js";
 
 /** True when this process may create namespaces and run tcpdump. */
 export const canNetns = (() => {
@@ -41,30 +42,10 @@ export async function recordScenario(ns: string, dir: string, name: string, scri
   const pcap = join(dir, `${name}.pcap`);
   const js = join(dir, `${name}.mjs`);
   writeFileSync(js, script);
-  const dump = spawn("ip", ["netns", "exec", ns, "tcpdump", "-i", "lo", "--immediate-mode", "-B", "16384", "-U", "-n", "-s", "4096", "-w", pcap, ...(filter ? filter.split(" ") : [])], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  dump.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-  await new Promise<void>((resolve, reject) => {
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);
-    dump.stderr.on("data", (b: Buffer) => {
-      err += b.toString();
-      if (err.includes("listening on")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    dump.on("exit", () => reject(new Error(`tcpdump exited: ${err}`)));
-  });
+  const dump = await startTcpdump(ns, ["-i", "lo", "--immediate-mode", "-B", "16384", "-U", "-n", "-s", "4096", "-w", pcap, ...(filter ? filter.split(" ") : [])]);
   const gen = spawnSync("ip", ["netns", "exec", ns, process.execPath, js], { encoding: "utf8", timeout: 60_000 });
-  if (gen.status !== 0) {
-    dump.kill("SIGINT");
-    throw new Error(`generator ${name} failed: ${gen.stderr}`);
-  }
-  await new Promise((r) => setTimeout(r, 300));
-  const exited = new Promise((r) => dump.once("close", r));
-  dump.kill("SIGINT");
-  await exited;
+  const stderr = await dump.stop(gen.status === 0 ? 300 : 0);
+  if (gen.status !== 0) throw new Error(`generator ${name} failed: ${gen.stderr}`);
   const dropped = /(\d+) packets? dropped by kernel/.exec(stderr)?.[1];
   if (dropped !== "0") throw new Error(`tcpdump lost packets: ${stderr}`);
   return { pcap, stdout: gen.stdout };

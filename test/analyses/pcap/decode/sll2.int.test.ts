@@ -5,7 +5,7 @@
  * decode to the addresses and ports tshark reads from the same file.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { readCapture } from "../../../../src/analyses/pcap/read/reader.js";
 import { decodeFrame, newDecoded } from "../../../../src/analyses/pcap/decode/frame.js";
 import { newAddressTable } from "../../../../src/analyses/pcap/decode/address.js";
 import { LinkType } from "../../../../src/analyses/pcap/decode/link.js";
+import { startTcpdump } from "../../../helpers/tcpdump.js";
 import { canNetns, createNetns, deleteNetns } from "../netns.js";
 
 const NS = `nrp-sll2-${process.pid}`;
@@ -52,25 +53,11 @@ describe.skipIf(!canNetns || !hasTshark)("SLL2 frames recorded by tcpdump -i any
   it("decode to tshark's addresses and ports", async () => {
     const pcap = join(dir, "sll2.pcap");
     writeFileSync(join(dir, "gen.mjs"), SCRIPT);
-    const dump = spawn("ip", ["netns", "exec", NS, "tcpdump", "-i", "any", "-y", "LINUX_SLL2", "--immediate-mode", "-U", "-n", "-w", pcap], { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);
-      dump.stderr.on("data", (b: Buffer) => {
-        err += b.toString();
-        if (err.includes("listening on")) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-    });
+    const dump = await startTcpdump(NS, ["-i", "any", "-y", "LINUX_SLL2", "--immediate-mode", "-U", "-n", "-w", pcap]);
     const gen = spawnSync("ip", ["netns", "exec", NS, process.execPath, join(dir, "gen.mjs")], { encoding: "utf8", timeout: 30_000 });
+    const err = await dump.stop(300);
     expect(gen.stderr).toBe("");
     expect(gen.status).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
-    const closed = new Promise((r) => dump.once("close", r));
-    dump.kill("SIGINT");
-    await closed;
 
     const addrs = newAddressTable();
     const d = newDecoded();

@@ -9,10 +9,10 @@
  *             udp6-trace / icmp6-trace  s1; tcp6-reject  s2 × 8443 (ip6tables adm-prohibited),
  *             8444 (addr-unreach); and tcp-trace over IPv4 in the same lab (IPv4 is not IPv6)
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startTcpdump } from "../../../helpers/tcpdump.js";
 import type { TraceRouteOptions } from "../../../../src/analyses/trace/index.js";
 import { traceInNs } from "./run.js";
 import { createTraceLab, type TraceLab } from "./topology.js";
@@ -21,28 +21,13 @@ type TraceOptions = Omit<TraceRouteOptions, "locator">;
 
 /** Records `eth0` of the probe namespace into `file` while netreport traces with `options`. */
 async function recordTrace(lab: TraceLab, file: string, options: TraceOptions): Promise<void> {
-  const dump = spawn("ip", ["netns", "exec", lab.probe, "tcpdump", "-i", "eth0", "-U", "--immediate-mode", "-n", "-s", "262144", "-w", file], { stdio: ["ignore", "ignore", "pipe"] });
-  let err = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);
-    dump.stderr.on("data", (b: Buffer) => {
-      err += b.toString();
-      if (err.includes("listening on")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    dump.once("exit", () => reject(new Error(`tcpdump exited: ${err}`)));
-  });
+  const dump = await startTcpdump(lab.probe, ["-i", "eth0", "-U", "--immediate-mode", "-n", "-s", "262144", "-w", file]);
   try {
     const { error } = traceInNs(lab, options);
     if (error) throw new Error(`trace for ${file} failed: ${error.code} ${error.message}`);
   } finally {
     // The kernel's RSTs after SYN-ACKs and late replies land within a few hundred ms.
-    await new Promise((r) => setTimeout(r, 300));
-    const closed = new Promise((r) => dump.once("close", r));
-    dump.kill("SIGINT");
-    await closed;
+    await dump.stop(300);
   }
 }
 
