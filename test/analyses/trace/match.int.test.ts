@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { decodeReply, ipv4Offset } from "../../../src/analyses/trace/match.js";
 import { buildHops, type ReceivedReply, type SentProbe } from "../../../src/analyses/trace/hops.js";
 import { UDP_BASE_PORT } from "../../../src/analyses/trace/packet.js";
+import { expectProbesAndReplies, hopTable } from "./helpers/expect.js";
 import { readPcap } from "./helpers/pcap.js";
 import { recordLabCaptures } from "./helpers/captures.js";
 import { canNetns, skipReason } from "./helpers/topology.js";
@@ -60,8 +61,6 @@ function load(name: string, protocol: "tcp" | "udp" | "icmp") {
   return { probes, replies, magic, sport, others, frames, linkType };
 }
 
-const table = (hops: ReturnType<typeof buildHops>) => hops.map((h) => `${h.target}:${h.port ?? "-"} ${h.ttl} ${h.address ?? "*"} ${h.kind}`);
-
 describe.skipIf(!dir)("decodeReply on a captured TCP trace", () => {
   const c = load("tcp-trace.pcap", "tcp");
 
@@ -69,18 +68,7 @@ describe.skipIf(!dir)("decodeReply on a captured TCP trace", () => {
     // How many retries a run sends depends on which time-exceeded replies the routers' ICMP rate
     // limit let through, so the count is not fixed: every probe is there once, and each of the
     // 48 target/port/TTL combinations at least once.
-    expect(c.probes.map((p) => p.index).sort((a, b) => a - b)).toEqual(c.probes.map((_, i) => i));
-    expect(new Set(c.probes.map((p) => `${p.target} ${p.port} ${p.ttl}`)).size).toBe(48);
-    expect(c.probes.length).toBeGreaterThan(48);
-    expect(c.replies.length).toBeGreaterThan(20);
-    const byIndex = new Map(c.probes.map((p) => [p.index, p]));
-    for (const r of c.replies) {
-      const p = byIndex.get(r.index)!;
-      expect(p, `reply ${r.kind} from ${r.from}`).toBeDefined();
-      expect(r.probeDst).toBe(p.target);
-      if (r.kind === "11") expect(r.from).toBe(p.ttl === 1 ? "198.18.64.1" : "198.18.66.2");
-      else expect(r.from).toBe(p.target);
-    }
+    expectProbesAndReplies(c, 48, "198.18.64.1", "198.18.66.2");
   });
 
   it("codes replies as scapy does: 11 from routers, SA for the open port, RA for closed ones", () => {
@@ -106,7 +94,7 @@ describe.skipIf(!dir)("decodeReply on a captured TCP trace", () => {
 
   it("builds the lab's hops: r1, silent r2, r3, then the servers; the dropped port stays unk", () => {
     const hops = buildHops("tcp", c.probes, c.replies);
-    expect(table(hops)).toEqual([
+    expect(hopTable(hops)).toEqual([
       "198.18.67.2:80 1 198.18.64.1 11",
       "198.18.67.2:80 2 * unk",
       "198.18.67.2:80 3 198.18.66.2 11",
@@ -139,12 +127,12 @@ describe.skipIf(!dir)("decodeReply on a captured TCP trace", () => {
 describe.skipIf(!dir)("decodeReply on captured UDP and ICMP traces", () => {
   it("UDP: time exceeded from routers, port unreachable (3/3) from the target", () => {
     const c = load("udp-trace.pcap", "udp");
-    expect(table(buildHops("udp", c.probes, c.replies))).toEqual(["198.18.67.2:- 1 198.18.64.1 11", "198.18.67.2:- 2 * unk", "198.18.67.2:- 3 198.18.66.2 11", "198.18.67.2:- 4 198.18.67.2 3/3"]);
+    expect(hopTable(buildHops("udp", c.probes, c.replies))).toEqual(["198.18.67.2:- 1 198.18.64.1 11", "198.18.67.2:- 2 * unk", "198.18.67.2:- 3 198.18.66.2 11", "198.18.67.2:- 4 198.18.67.2 3/3"]);
   });
 
   it("ICMP: time exceeded from routers, echo reply (0) from the target", () => {
     const c = load("icmp-trace.pcap", "icmp");
-    expect(table(buildHops("icmp", c.probes, c.replies))).toEqual(["198.18.67.2:- 1 198.18.64.1 11", "198.18.67.2:- 2 * unk", "198.18.67.2:- 3 198.18.66.2 11", "198.18.67.2:- 4 198.18.67.2 0"]);
+    expect(hopTable(buildHops("icmp", c.probes, c.replies))).toEqual(["198.18.67.2:- 1 198.18.64.1 11", "198.18.67.2:- 2 * unk", "198.18.67.2:- 3 198.18.66.2 11", "198.18.67.2:- 4 198.18.67.2 0"]);
   });
 });
 

@@ -18,6 +18,7 @@ import { decodeReply6, ipv6Offset } from "../../../src/analyses/trace/match6.js"
 import { buildProbe6, replyFilter6 } from "../../../src/analyses/trace/packet6.js";
 import { buildHops, type ReceivedReply, type SentProbe } from "../../../src/analyses/trace/hops.js";
 import { UDP_BASE_PORT } from "../../../src/analyses/trace/packet.js";
+import { expectProbesAndReplies, hopTable } from "./helpers/expect.js";
 import { readPcap } from "./helpers/pcap.js";
 import { recordLabCaptures } from "./helpers/captures.js";
 import { canNetns, canNetns6, skipReason } from "./helpers/topology.js";
@@ -75,8 +76,6 @@ function load(name: string, protocol: "tcp" | "udp" | "icmp") {
   return { probes, replies, replyFrames, magic, sport, frames };
 }
 
-const table = (hops: ReturnType<typeof buildHops>) => hops.map((h) => `${h.target}:${h.port ?? "-"} ${h.ttl} ${h.address ?? "*"} ${h.kind}`);
-
 describe.skipIf(!dir)("decodeReply6 on a captured TCP trace over IPv6", () => {
   const c = load("tcp6-trace.pcap", "tcp");
 
@@ -84,18 +83,7 @@ describe.skipIf(!dir)("decodeReply6 on a captured TCP trace over IPv6", () => {
     // 3 targets × 2 ports × 6 hop limits, then retry rounds for the silent hops (the 6 hop 2s and
     // s2:443's hops 4–6). How many retries a run sends depends on timing (a late answer spares a
     // retry, a rate-limited one costs one), so: every probe once, every combination at least once.
-    expect(c.probes.map((p) => p.index).sort((a, b) => a - b)).toEqual(c.probes.map((_, i) => i));
-    expect(new Set(c.probes.map((p) => `${p.target} ${p.port} ${p.ttl}`)).size).toBe(36);
-    expect(c.probes.length).toBeGreaterThan(36);
-    expect(c.replies.length).toBeGreaterThan(20);
-    const byIndex = new Map(c.probes.map((p) => [p.index, p]));
-    for (const r of c.replies) {
-      const p = byIndex.get(r.index)!;
-      expect(p, `reply ${r.kind} from ${r.from}`).toBeDefined();
-      expect(r.probeDst).toBe(p.target);
-      if (r.kind === "11") expect(r.from).toBe(p.ttl === 1 ? "2001:2:0:64::1" : "2001:2:0:66::2");
-      else expect(r.from).toBe(p.target);
-    }
+    expectProbesAndReplies(c, 36, "2001:2:0:64::1", "2001:2:0:66::2");
   });
 
   it("codes replies as scapy's IPv4 traceroute does: 11 from routers, SA for the open port, RA for closed ones", () => {
@@ -135,7 +123,7 @@ describe.skipIf(!dir)("decodeReply6 on a captured TCP trace over IPv6", () => {
 
   it("builds the lab's hops: r1, silent r2, r3, then the servers; the dropped port stays unk", () => {
     const hops = buildHops("tcp", c.probes, c.replies);
-    expect(table(hops)).toEqual([
+    expect(hopTable(hops)).toEqual([
       `${S1}:80 1 2001:2:0:64::1 11`,
       `${S1}:80 2 * unk`,
       `${S1}:80 3 2001:2:0:66::2 11`,
@@ -166,17 +154,17 @@ describe.skipIf(!dir)("decodeReply6 on a captured TCP trace over IPv6", () => {
 describe.skipIf(!dir)("decodeReply6 on captured UDP, ICMPv6 and rejected TCP traces", () => {
   it("UDP: time exceeded from routers, port unreachable (ICMPv6 1/4 → 3/3) from the target", () => {
     const c = load("udp6-trace.pcap", "udp");
-    expect(table(buildHops("udp", c.probes, c.replies))).toEqual([`${S1}:- 1 2001:2:0:64::1 11`, `${S1}:- 2 * unk`, `${S1}:- 3 2001:2:0:66::2 11`, `${S1}:- 4 ${S1} 3/3`]);
+    expect(hopTable(buildHops("udp", c.probes, c.replies))).toEqual([`${S1}:- 1 2001:2:0:64::1 11`, `${S1}:- 2 * unk`, `${S1}:- 3 2001:2:0:66::2 11`, `${S1}:- 4 ${S1} 3/3`]);
   });
 
   it("ICMPv6: time exceeded from routers, echo reply (129 → 0) from the target", () => {
     const c = load("icmp6-trace.pcap", "icmp");
-    expect(table(buildHops("icmp", c.probes, c.replies))).toEqual([`${S1}:- 1 2001:2:0:64::1 11`, `${S1}:- 2 * unk`, `${S1}:- 3 2001:2:0:66::2 11`, `${S1}:- 4 ${S1} 0`]);
+    expect(hopTable(buildHops("icmp", c.probes, c.replies))).toEqual([`${S1}:- 1 2001:2:0:64::1 11`, `${S1}:- 2 * unk`, `${S1}:- 3 2001:2:0:66::2 11`, `${S1}:- 4 ${S1} 0`]);
   });
 
   it("TCP rejected by ip6tables: adm-prohibited (1/1 → 3/13) and address unreachable (1/3 → 3/1)", () => {
     const c = load("tcp6-reject.pcap", "tcp");
-    expect(table(buildHops("tcp", c.probes, c.replies)).filter((l) => / 4 /.test(l))).toEqual([`${S2}:8443 4 ${S2} 3/13`, `${S2}:8444 4 ${S2} 3/1`]);
+    expect(hopTable(buildHops("tcp", c.probes, c.replies)).filter((l) => / 4 /.test(l))).toEqual([`${S2}:8443 4 ${S2} 3/13`, `${S2}:8444 4 ${S2} 3/1`]);
   });
 });
 
