@@ -19,7 +19,7 @@ export const ColumnType = {
   bytes: "bytes",
   /** Bytes per second, shown as B/s, KiB/s, MiB/s, GiB/s. */
   byteRate: "byteRate",
-  /** A duration in milliseconds, shown as µs/ms/s/min/h. */
+  /** A duration in milliseconds, shown as µs/ms/s/min/h, and two days or more as days and hours. */
   duration: "duration",
   /** A fraction 0..1, shown as a percentage. */
   percent: "percent",
@@ -42,6 +42,12 @@ export type ColumnType = (typeof ColumnType)[keyof typeof ColumnType];
 export function isColumnType(v: unknown): v is ColumnType {
   return typeof v === "string" && Object.hasOwn(ColumnType, v);
 }
+
+/**
+ * The types whose cells are numbers: right-aligned in report tables, kept on one line, and written
+ * to spreadsheets as numbers.
+ */
+export const NUMERIC_COLUMN_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>(["integer", "number", "bytes", "byteRate", "duration", "percent", "port", "id"]);
 
 /** A cell value: JSON scalars only; `null` means "known to be absent". */
 export type Cell = string | number | boolean | null;

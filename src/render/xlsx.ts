@@ -12,7 +12,7 @@
  */
 import { neutraliseFormula } from "../dataset/csv.js";
 import type { Finding } from "../dataset/finding.js";
-import type { AnyDataset, Cell, Column } from "../dataset/types.js";
+import { NUMERIC_COLUMN_TYPES, type AnyDataset, type Cell, type Column } from "../dataset/types.js";
 
 /** Options of {@link datasetsToXlsx}. */
 export interface XlsxOptions {
@@ -27,7 +27,6 @@ export interface XlsxOptions {
 // XML 1.0 allows tab, LF and CR among the C0 controls; the rest cannot be stored.
 const XML_UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 const MAX_CELL_TEXT = 32_767;
-const NUMERIC_TYPES = new Set(["integer", "number", "bytes", "byteRate", "duration", "percent", "port", "id"]);
 
 /** A text cell made safe: control characters escaped, formula starts neutralised, length cut. */
 export function safeText(s: string): string {
@@ -40,7 +39,7 @@ function xlsxValue(value: Cell | undefined, column: Pick<Column, "type">): strin
   if (value === null || value === undefined) return null;
   if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
   if (typeof value === "boolean") return value;
-  if (NUMERIC_TYPES.has(column.type) && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (NUMERIC_COLUMN_TYPES.has(column.type) && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
   return safeText(value);
 }
 

@@ -6,7 +6,7 @@
  */
 import { isNetreportError } from "../errors.js";
 import { sortFindings, type Finding } from "../dataset/finding.js";
-import type { AnyDataset, Cell, Column } from "../dataset/types.js";
+import { NUMERIC_COLUMN_TYPES, type AnyDataset, type Cell, type Column } from "../dataset/types.js";
 import { formatCell } from "../render/format.js";
 import { renderVegaLite } from "../render/vega.js";
 import { renderDot } from "../render/graphviz.js";
@@ -37,8 +37,6 @@ export interface SectionView {
   [k: string]: unknown;
 }
 
-const NUMERIC = new Set(["integer", "number", "bytes", "byteRate", "duration", "percent", "port", "id"]);
-
 function tableView(ds: AnyDataset, keys: string[] | undefined, limit: number | undefined, ctx: ViewContext) {
   const byKey = new Map(ds.columns.map((c) => [c.key as string, c] as const));
   const cols: Column<Record<string, Cell>>[] = keys
@@ -57,7 +55,7 @@ function tableView(ds: AnyDataset, keys: string[] | undefined, limit: number | u
   });
   const unitOf = (c: Column<Record<string, Cell>>) => (c.type === "number" && c.unit ? c.unit : null);
   const noWrap = noWrapColumns(cols.map((c, i) => ({ type: c.type, label: unitOf(c) ? `${c.label} (${unitOf(c)})` : c.label, texts: texts[i]! })));
-  const cls = cols.map((c, i) => [NUMERIC.has(c.type) ? "num" : "", noWrap[i] ? "nw" : ""].filter(Boolean).join(" "));
+  const cls = cols.map((c, i) => [NUMERIC_COLUMN_TYPES.has(c.type) ? "num" : "", noWrap[i] ? "nw" : ""].filter(Boolean).join(" "));
   return {
     columns: cols.map((c, i) => ({
       label: c.label,

@@ -7,7 +7,7 @@
  * when they do not, short texts wrap again first, then the widest typed columns. (A time that has
  * to wrap still breaks only between date and time: see sections.ts.)
  */
-import type { ColumnType } from "../dataset/types.js";
+import { NUMERIC_COLUMN_TYPES, type ColumnType } from "../dataset/types.js";
 import { estimateTextWidth } from "../render/textwidth.js";
 
 /** Printed table width in em of the table's font (A4 and Letter content width at 0.86 × 10.5 pt). */
@@ -21,7 +21,7 @@ const MIN_GAIN_EM = 2;
 /** Texts up to this width (em) stay on one line whatever their type. */
 const SHORT_TEXT_EM = 12;
 
-const TOKEN_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>(["timestamp", "ip", "port", "id", "integer", "number", "bytes", "byteRate", "duration", "percent", "severity"]);
+const TOKEN_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>([...NUMERIC_COLUMN_TYPES, "timestamp", "ip", "severity"]);
 
 /** One column as the rule sees it: its type, header label (with its unit, if shown) and the texts of its shown cells. */
 export interface ColumnTexts {
