@@ -128,7 +128,8 @@ export function scanToDatasets(result: ScanResult): ScanDatasets {
 
 /** A scan as diffs and policies read it: hosts by address, each with its listed ports. */
 export interface ScanSnapshot {
-  hosts: Map<string, { row: ScanHostRow; ports: Map<string, PortScanRow> }>;
+  /** By address: the host row, its listed ports by {@link portKey}, and its counted states. */
+  hosts: Map<string, { row: ScanHostRow; ports: Map<string, PortScanRow>; counted: CountedState[] }>;
   /** When the scan finished (ISO 8601), from provenance. */
   finishedAt: string;
 }
@@ -168,7 +169,7 @@ export function snapshotOf(datasets: readonly AnyDataset[], where = "datasets"):
     throw new NetreportError("EDATASET_SCHEMA", `no ${SCAN_HOSTS_KIND} dataset found`, { where, hint: "use the JSON written by `netreport scan --format json`" });
   }
   const hosts: ScanSnapshot["hosts"] = new Map();
-  for (const row of hostsDs.rows) hosts.set(row.address, { row, ports: new Map() });
+  for (const row of hostsDs.rows) hosts.set(row.address, { row, ports: new Map(), counted: countedStates(row) });
   for (const p of portsDs?.rows ?? []) hosts.get(p.address)?.ports.set(portKey(p.port, p.protocol), p);
   return { hosts, finishedAt: hostsDs.provenance.finishedAt };
 }

@@ -10,7 +10,7 @@
 import { makeDataset, provenance } from "../../dataset/create.js";
 import { registerDatasetKind } from "../../dataset/json.js";
 import type { Column, Dataset } from "../../dataset/types.js";
-import { countedStates, portKey, type PortScanRow, type ScanSnapshot } from "./dataset.js";
+import { portKey, type PortScanRow, type ScanSnapshot } from "./dataset.js";
 import { countedStateOf } from "./ports/ranges.js";
 
 /** Kinds of change, as `as const` with a guard. */
@@ -61,7 +61,7 @@ function stateIn(host: ScanSnapshot["hosts"] extends Map<string, infer H> ? H : 
   const listed = host.ports.get(key);
   if (listed) return listed.state;
   const [port, protocol] = key.split("/");
-  return countedStateOf(countedStates(host.row), Number(port), protocol ?? "tcp");
+  return countedStateOf(host.counted, Number(port), protocol ?? "tcp");
 }
 
 function openPorts(host: { ports: Map<string, PortScanRow> }): string {
