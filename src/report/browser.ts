@@ -16,7 +16,7 @@
 import { access, constants } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { NetreportError } from "../errors.js";
-import { contentWidthPx, PAPER_MM } from "./pageCss.js";
+import { contentWidthPx, paperHeightPx } from "./pageCss.js";
 import type { PaperSize } from "./types.js";
 import type { HtmlReport } from "./html.js";
 import type { Browser, Page } from "puppeteer";
@@ -167,7 +167,7 @@ export async function openPrinter(opts: PrinterOptions = {}): Promise<Printer> {
       // A renderer that crashed between two reports must not print the next one.
       page.once("error", () => crashed.add(page));
       await page.emulateMediaType("print");
-      await page.setViewport({ width: contentWidthPx(paper), height: Math.round((PAPER_MM[paper].height * 96) / 25.4) });
+      await page.setViewport({ width: contentWidthPx(paper), height: paperHeightPx(paper) });
     });
   }
 

@@ -22,12 +22,17 @@ export const PAPER_MM: Record<PaperSize, { width: number; height: number }> = {
   Letter: { width: 215.9, height: 279.4 },
 };
 
-/** Page margins in mm, the same in report.css's `@page` rule. */
+/** Page margins in mm, set by the `@page` rule of {@link pageCss}. */
 export const PAGE_MARGIN_MM = { top: 18, right: 14, bottom: 18, left: 14 } as const;
 
 /** Width in CSS pixels of a printed page's content box (paper minus left and right margins). */
 export function contentWidthPx(paper: PaperSize): number {
   return Math.floor(((PAPER_MM[paper].width - PAGE_MARGIN_MM.left - PAGE_MARGIN_MM.right) * 96) / 25.4);
+}
+
+/** Height in CSS pixels of a whole sheet of `paper`. */
+export function paperHeightPx(paper: PaperSize): number {
+  return Math.round((PAPER_MM[paper].height * 96) / 25.4);
 }
 
 /**

@@ -48,7 +48,6 @@ export function thresholdsFromOptions(options: Record<string, unknown>): Partial
   return out;
 }
 
-
 /** The `pcap` command. */
 export const pcapCommand: CommandSpec = {
   name: "pcap",
