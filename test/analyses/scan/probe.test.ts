@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { classifyOutcome } from "../../../src/analyses/scan/probe/classify.js";
 import { formatBanner } from "../../../src/analyses/scan/probe/banner.js";
 import { rttInit, rttTimeout, rttUpdate } from "../../../src/analyses/scan/probe/rtt.js";
-import { connectScan, type ScanEffects } from "../../../src/analyses/scan/probe/connectScan.js";
+import { connectScan, defaultScanEffects, type ScanEffects } from "../../../src/analyses/scan/probe/connectScan.js";
 import { isSelfConnection, type ProbeRequest } from "../../../src/analyses/scan/probe/tcp.js";
 import { builtinServices } from "../../../src/analyses/scan/ports/services.js";
 import type { Target } from "../../../src/analyses/scan/targets/expand.js";
@@ -174,6 +174,33 @@ describe("connectScan (fake network)", () => {
     expect(r.partial).toBe(true);
     expect(seen.probes.length).toBeLessThan(20);
     expect(r.hosts.length).toBe(1);
+    expect(r.warnings.join()).toMatch(/partial result: the scan was interrupted after \d+ of/);
+  });
+
+  it("stops a rate-limited scan at once on abort: no probe starts after it, sleeping workers wake", async () => {
+    // Real clock and the real (abortable) sleep, a fake connect: at 20 probes/s, 64 workers
+    // have reserved start slots up to 3.2 s ahead when the abort comes at 300 ms.
+    const ac = new AbortController();
+    const { effects } = fakeWorld({ "198.18.32.2": () => "closed" });
+    let startedAfterAbort = 0;
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      ac.abort();
+    }, 300);
+    const r = await connectScan([t("198.18.32.2")], { ports: Array.from({ length: 1000 }, (_, i) => i + 1), rate: 20, signal: ac.signal }, {
+      ...effects,
+      now: defaultScanEffects.now,
+      sleep: defaultScanEffects.sleep,
+      connect: (req) => {
+        if (ac.signal.aborted) startedAfterAbort++;
+        return effects.connect(req);
+      },
+    });
+    expect(performance.now() - abortedAt).toBeLessThan(150);
+    expect(startedAfterAbort).toBe(0);
+    expect(r.partial).toBe(true);
+    expect(r.hosts[0]!.ports.length).toBeGreaterThanOrEqual(4);
     expect(r.warnings.join()).toMatch(/partial result: the scan was interrupted after \d+ of/);
   });
 });

@@ -11,6 +11,7 @@
  * The network is reached only through `effects.connect`; tests drive the engine with a fake.
  * Abort (`signal`) stops launching probes; what finished is returned with `partial: true`.
  */
+import { setTimeout as delay } from "node:timers/promises";
 import { classifyOutcome } from "./classify.js";
 import { formatBanner } from "./banner.js";
 import { newHostProbes, setState, toHostResult, type HostProbes } from "./hostResult.js";
@@ -69,19 +70,20 @@ export interface ScanEffects {
   openFileLimit: () => number;
   /** Monotonic clock, ms. */
   now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`; resolves early (never rejects) when `signal` aborts, so Ctrl-C need not wait out a rate limit. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /**
  * The real effects: connects on libuv's raw TCP handle when Node exposes it (rawTcp.ts, about
  * twice as fast on refused ports), else on `net.Socket`; /proc/self/limits, performance.now,
- * setTimeout.
+ * an abortable setTimeout.
  */
 export const defaultScanEffects: ScanEffects = {
   connect: rawTcpConnect ?? tcpConnect,
   openFileLimit: () => openFileLimit(),
   now: () => performance.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
 };
 
 interface Job {
@@ -141,18 +143,39 @@ export async function connectScan(
   const localFailures = new Map<string, number>();
   let nextSlot = 0;
 
+  // Waits (rate gate, local retries) end at once on abort. Each wait gets a controller of its
+  // own, woken through one listener on the caller's signal: up to `concurrency` workers can be
+  // waiting, and Node warns about more than 10 listeners on one signal.
+  const waiting = new Set<AbortController>();
+  const wakeAll = () => {
+    for (const c of waiting) c.abort();
+  };
+  signal?.addEventListener("abort", wakeAll, { once: true });
+  async function pause(ms: number): Promise<void> {
+    if (signal?.aborted) return;
+    const c = new AbortController();
+    waiting.add(c);
+    try {
+      await effects.sleep(ms, c.signal);
+    } finally {
+      waiting.delete(c);
+    }
+  }
+
   async function rateGate(): Promise<void> {
     if (interval === 0) return;
     const now = effects.now();
     const at = Math.max(now, nextSlot);
     nextSlot = at + interval;
-    if (at > now) await effects.sleep(at - now);
+    if (at > now) await pause(at - now);
   }
 
   async function probe(job: Job, pass: number): Promise<void> {
     const h = job.host;
     for (let attempt = 0; ; attempt++) {
       await rateGate();
+      // The abort may have come while this worker waited for its slot: launch nothing after it.
+      if (signal?.aborted) return;
       const outcome = await effects.connect({
         address: h.target.address,
         family: h.target.family,
@@ -165,7 +188,7 @@ export async function connectScan(
       if (outcome.kind === "timeout") grow();
       if (c.kind === "retry") {
         if (attempt < LOCAL_RETRIES && !signal?.aborted) {
-          await effects.sleep(20 * (attempt + 1));
+          await pause(20 * (attempt + 1));
           continue;
         }
         localFailures.set(c.reason, (localFailures.get(c.reason) ?? 0) + 1);
@@ -259,6 +282,7 @@ export async function connectScan(
     }
     options.onProgress?.(progress);
   }
+  signal?.removeEventListener("abort", wakeAll);
 
   for (const [code, n] of localFailures) warnings.push(`${n} probe(s) failed locally with ${code} and were left out (lower --concurrency?)`);
   const partial = Boolean(signal?.aborted);
