@@ -68,6 +68,55 @@ describe("nmapArgs", () => {
     }
     expect(errorOf(() => nmapArgs({ ...base, extra: "", targets: [] })).message).toMatch(/no targets/);
   });
+
+  it("refuses those options in every spelling nmap reads: =value, one dash, abbreviations, short clusters, newtargets", () => {
+    for (const [extra, why] of [
+      ["--iR=100", /random targets/],
+      ["-iR=100", /random targets/],
+      ["--iL=/etc/hosts", /--targets-file/],
+      ["-i /etc/hosts", /--targets-file/], // nmap's old spelling of -iL
+      ["-i/etc/hosts", /--targets-file/],
+      ["-ni/etc/hosts", /\(read by nmap as -i\).*--targets-file/], // -n, then -i with the rest of the word
+      ["--resume=x", /resumes/],
+      ["--res=x", /\(read by nmap as --resume\)/], // ambiguous in nmap 7.93 (--resolve-all), refused all the same
+      ["--oX=/tmp/x", /output/],
+      ["-o/tmp/x", /output/],
+      ["-nm/tmp/x", /output/],
+      ["--exclude=198.18.32.1", /--exclude/],
+      ["--excludef=hosts.txt", /\(read by nmap as --excludefile\).*--exclude/],
+      ["--top-ports=5", /netreport's -p/],
+      ["-top-ports=5", /netreport's -p/],
+      ["--top=5", /\(read by nmap as --top-ports\)/],
+      ["--top_ports=5", /netreport's -p/],
+      ["-Ap1-100", /netreport's -p/],
+      ["--script-args newtargets", /newtargets lets scripts add targets/],
+      ["--script targets-asn --script-args=targets-asn.asn=32,newtargets", /newtargets/],
+      ["--script-args-file=args.txt", /cannot check/],
+      ["-sV -- 203.0.113.9", /every word after it as a target/],
+      ["-sV --script", /"--script" needs a value/],
+    ] as const) {
+      const e = errorOf(() => nmapArgs({ ...base, extra }));
+      expect(e.code, extra).toBe("EUSAGE");
+      expect(e.message, extra).toMatch(why);
+    }
+  });
+
+  it("still accepts the options users pass, values included", () => {
+    for (const extra of [
+      "-sV --version-intensity 2",
+      "-sT -sV -n -Pn --version-light",
+      "-sS -n -Pn",
+      "-sT -n -Pn --max-hostgroup 1",
+      "-sT -n -Pn -T4 --max-retries 1",
+      "--script=banner --script-args banner.timeout=2s",
+      "--script banner,ssh-hostkey -A -v -d2 -O",
+      "-e lo -g 53 --open -vv --reason --exclude-ports 25",
+      "-ope", // nmap reads an abbreviation of --open
+      "--no-such-nmap-option", // nmap refuses it itself
+    ]) {
+      expect(nmapArgs({ ...base, extra }), extra).toEqual([...splitArgs(extra), "-oX", "-", "--stats-every", "2s", "-p", "22,80", "--", "198.18.32.11"]);
+    }
+  });
 });
 
 const XML = `<?xml version="1.0"?>

@@ -2,14 +2,17 @@
  * The nmap command line the adapter runs, built without touching the world:
  *
  *   user's extra args ("-sV --version-light") ─1─ split like a shell would (quotes, backslashes)
- *                                              ─2─ refuse what would change the targets or the output
+ *                                              ─2─ read each word as nmap will (options.ts) and refuse
+ *                                                  what would change the targets or the output
  *   + our own: -oX - (XML on stdout), --stats-every (progress), -p <ports>, --exclude, targets
  *
  * Only the targets the user named are ever probed, so options that pick targets themselves
- * (`-iR` random hosts, `-iL` a list file, `--resume`) are refused, as are output options that
- * would take the XML away from stdout.
+ * (`-iR` random hosts, `-iL` a list file, `--resume`, scripts' `newtargets`) are refused, as are
+ * output options that would take the XML away from stdout — in every spelling nmap accepts
+ * (`--iR=100`, `-top-ports=5`, `--top=5`, `-ni<file>`).
  */
 import { NetreportError } from "../../../errors.js";
+import { readNmapWord } from "./options.js";
 
 /**
  * Splits an argument string as a POSIX shell would, without expanding anything: white space
@@ -54,29 +57,41 @@ function findClosingDouble(text: string, from: number): number {
   return -1;
 }
 
-/** Options that choose targets or outputs themselves, and why each is refused. */
-const REFUSED: Array<[RegExp, string]> = [
-  [/^-iR/, "picks random targets on the Internet; netreport probes only the targets you name"],
-  [/^-iL/, "reads targets from a file; use --targets-file, which netreport checks first"],
-  [/^--resume$/, "resumes another scan's targets"],
-  [/^-o[XNGSA]/, "takes the output away from netreport, which reads nmap's XML on stdout"],
-  [/^--(stylesheet|webxml|no-stylesheet|append-output)$/, "changes the XML output netreport reads"],
-  [/^-p/, "ports are given with netreport's -p, checked before nmap runs"],
-  [/^--(top-ports|port-ratio)$/, "ports are given with netreport's -p (top100 works there)"],
-  [/^--exclude$|^--excludefile$/, "use netreport's --exclude"],
-];
+const WHY = {
+  random: "picks random targets on the Internet; netreport probes only the targets you name",
+  list: "reads targets from a file; use --targets-file, which netreport checks first",
+  resume: "resumes another scan's targets",
+  output: "takes the output away from netreport, which reads nmap's XML on stdout",
+  xml: "changes the XML output netreport reads",
+  ports: "chooses the ports; give them with netreport's -p, checked before nmap runs",
+  top: "chooses the ports; give them with netreport's -p (top100 works there)",
+  exclude: "skips targets; use netreport's --exclude",
+  argsFile: "reads script arguments from a file netreport cannot check (newtargets there would add targets); give them with --script-args",
+} as const;
 
-/**
- * nmap options whose value is the next argument. Any other word without a leading dash would be
- * read by nmap as a target, so it is refused.
- */
-const TAKES_VALUE = new Set([
-  "--script", "--script-args", "--script-args-file", "--script-timeout", "--version-intensity",
-  "--max-retries", "--host-timeout", "--min-rate", "--max-rate", "--scan-delay", "--max-scan-delay",
-  "--min-parallelism", "--max-parallelism", "--min-rtt-timeout", "--max-rtt-timeout", "--initial-rtt-timeout",
-  "--min-hostgroup", "--max-hostgroup", "--max-os-tries", "--ttl", "--source-port", "-g", "-e",
-  "--data-length", "--mtu", "--datadir", "--servicedb", "--versiondb", "--dns-servers",
-]);
+/** Long options (by the names in options.ts) that choose targets or outputs themselves, and why each is refused. */
+const REFUSED_LONG: Readonly<Record<string, string>> = {
+  iR: WHY.random,
+  iL: WHY.list,
+  resume: WHY.resume,
+  oA: WHY.output, oN: WHY.output, oM: WHY.output, oG: WHY.output, oS: WHY.output, oH: WHY.output, oX: WHY.output,
+  stylesheet: WHY.xml, webxml: WHY.xml, "no-stylesheet": WHY.xml, "append-output": WHY.xml,
+  "top-ports": WHY.top, "port-ratio": WHY.top,
+  exclude: WHY.exclude, excludefile: WHY.exclude,
+  "script-args-file": WHY.argsFile,
+};
+
+/** Short options refused, by the letter that takes the value: -p, and -i, -o, -m (nmap's old spellings of -iL, -oN, -oG). */
+const REFUSED_SHORT: Readonly<Record<string, string>> = { i: WHY.list, o: WHY.output, m: WHY.output, p: WHY.ports };
+
+/** The script argument that lets scripts (targets-asn, broadcast-*) add hosts to the scan. */
+const NEW_TARGETS = /newtargets/i;
+
+function refuse(word: string, readAs: string | null, why: string): never {
+  const bare = (w: string) => w.replace(/^-+/, "").split("=")[0];
+  const as = readAs && bare(readAs) !== bare(word) ? ` (read by nmap as ${readAs})` : "";
+  throw new NetreportError("EUSAGE", `nmap option "${word}"${as} is not accepted: it ${why}`, { where: "--nmap" });
+}
 
 /** Options of {@link nmapArgs}. */
 export interface NmapArgsOptions {
@@ -98,19 +113,39 @@ export interface NmapArgsOptions {
  */
 export function nmapArgs(o: NmapArgsOptions): string[] {
   const extra = splitArgs(o.extra);
+  // Every word, option or value: --script-args newtargets, =newtargets, "x=1,newtargets".
+  const newTargets = extra.find((a) => NEW_TARGETS.test(a));
+  if (newTargets !== undefined) {
+    throw new NetreportError("EUSAGE", `nmap argument "${newTargets}" is not accepted: newtargets lets scripts add targets; netreport probes only the targets you name`, { where: "--nmap" });
+  }
   for (let i = 0; i < extra.length; i++) {
     const a = extra[i]!;
-    const hit = REFUSED.find(([re]) => re.test(a));
-    if (hit) throw new NetreportError("EUSAGE", `nmap option "${a}" is not accepted: it ${hit[1]}`, { where: "--nmap" });
-    if (TAKES_VALUE.has(a)) {
-      i++;
-      continue;
-    }
-    if (!a.startsWith("-")) {
+    // 1. Read the word as nmap will (abbreviations, one dash, =value, short clusters).
+    const w = readNmapWord(a);
+    let valueNext = false;
+    if (w.kind === "long") {
+      const why = REFUSED_LONG[w.name];
+      if (why) refuse(a, `--${w.name}`, why);
+      valueNext = w.takesValue && w.value === null;
+    } else if (w.kind === "ambiguous") {
+      const hit = w.names.find((n) => REFUSED_LONG[n]);
+      if (hit) refuse(a, `--${hit}`, REFUSED_LONG[hit]!);
+    } else if (w.kind === "short" && w.valueOf !== null) {
+      const why = REFUSED_SHORT[w.valueOf];
+      if (why) refuse(a, `-${w.valueOf}`, why);
+      valueNext = w.value === null;
+    } else if (w.kind === "end") {
+      refuse(a, null, "makes nmap read every word after it as a target; give targets as netreport's arguments");
+    } else if (w.kind === "operand") {
       throw new NetreportError("EUSAGE", `"${a}" in --nmap looks like a target; give targets as netreport's arguments`, {
         where: "--nmap",
         hint: 'quote option values together with their option, e.g. --nmap "--script=banner"',
       });
+    }
+    // 2. Skip the option's value; nmap would otherwise take netreport's own -oX as that value.
+    if (valueNext) {
+      if (i + 1 >= extra.length) throw new NetreportError("EUSAGE", `nmap option "${a}" needs a value`, { where: "--nmap" });
+      i++;
     }
   }
   if (o.targets.length === 0) throw new NetreportError("EUSAGE", "no targets for nmap", { where: "scan" });
