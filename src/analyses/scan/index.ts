@@ -5,7 +5,7 @@
 export { PortState, isPortState, HostStatus, type Protocol, type PortResult, type ExtraPorts, type HostResult, type ScanSource, type ScanResult } from "./types.js";
 export { parseTargets, specSize, describeSpec, type TargetSpec, type Ipv4OctetSpec, type CidrSpec, type NameSpec } from "./targets/parse.js";
 export { parseTargetsFile, targetTokens } from "./targets/file.js";
-export { planTargets, specMatcher, describeSpecs, DEFAULT_MAX_HOSTS, type Target, type TargetPlan, type PlanOptions, type Resolver } from "./targets/expand.js";
+export { planTargets, checkTargetCount, specMatcher, describeSpecs, DEFAULT_MAX_HOSTS, type Target, type TargetPlan, type PlanOptions, type Resolver } from "./targets/expand.js";
 export { parsePorts, formatPorts } from "./ports/spec.js";
 export { countedStateOf, portRanges, type CountedState } from "./ports/ranges.js";
 export { loadServices, builtinServices, parseNmapServices, NMAP_SERVICES_PATH, type ServicesTable } from "./ports/services.js";

@@ -185,8 +185,9 @@ export const scanCommand: CommandSpec = {
     if (imports.length) {
       result = await scan.importNmapXml(imports);
     } else if (nmapExtra !== undefined) {
-      // The size limit holds for nmap too: the specs are checked here before nmap sees them.
-      await scan.planTargets(specs.filter((s) => s.kind !== "name"), { maxHosts: options.maxHosts !== undefined ? count(options.maxHosts, "--max-hosts") : scan.DEFAULT_MAX_HOSTS });
+      // The size limit holds for nmap too, checked here before nmap sees the specs; a host name
+      // counts as its prefix (example.com/8: 16,777,216 addresses), so nothing is looked up.
+      scan.checkTargetCount(specs, options.maxHosts !== undefined ? count(options.maxHosts, "--max-hosts") : scan.DEFAULT_MAX_HOSTS);
       result = await nmapSource(scan, nmapExtra, targetTokens, excludeText, ports, io);
     } else {
       result = await connectSource(scan, { specs, exclude, ports, services, targetsText: targetTokens, options }, io);

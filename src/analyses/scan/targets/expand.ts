@@ -140,12 +140,12 @@ async function resolveAll(specs: readonly TargetSpec[], opts: PlanOptions, cache
 }
 
 /**
- * Checks the size, resolves names once and returns a lazy plan of the targets.
- * @throws NetreportError ESCAN_SPEC when the specs stand for more than `maxHosts` addresses.
+ * Counts the addresses `specs` stand for (before exclusions) and refuses more than `maxHosts`
+ * (default 65,536). A host name counts as its prefix (`example.com/8`: 16,777,216), so nothing is
+ * resolved: the nmap adapter checks its targets with this before nmap sees them.
+ * @throws NetreportError ESCAN_SPEC naming the largest spec and the --max-hosts that would allow them.
  */
-export async function planTargets(specs: readonly TargetSpec[], opts: PlanOptions = {}): Promise<TargetPlan> {
-  // 1. Size check before anything is resolved or iterated.
-  const maxHosts = opts.maxHosts ?? DEFAULT_MAX_HOSTS;
+export function checkTargetCount(specs: readonly TargetSpec[], maxHosts: number = DEFAULT_MAX_HOSTS): bigint {
   const size = specs.reduce((n, s) => n + specSize(s), 0n);
   if (size > BigInt(maxHosts)) {
     const biggest = [...specs].sort((a, b) => (specSize(b) > specSize(a) ? 1 : -1))[0]!;
@@ -155,6 +155,16 @@ export async function planTargets(specs: readonly TargetSpec[], opts: PlanOption
       { where: `target spec column ${biggest.column}`, hint: `narrow the targets, or raise the limit explicitly with --max-hosts ${size}` },
     );
   }
+  return size;
+}
+
+/**
+ * Checks the size, resolves names once and returns a lazy plan of the targets.
+ * @throws NetreportError ESCAN_SPEC when the specs stand for more than `maxHosts` addresses.
+ */
+export async function planTargets(specs: readonly TargetSpec[], opts: PlanOptions = {}): Promise<TargetPlan> {
+  // 1. Size check before anything is resolved or iterated.
+  const size = checkTargetCount(specs, opts.maxHosts);
   // 2. Resolve every name (targets and exclusions) once.
   const warnings: string[] = [];
   const cache = new Map<string, Promise<string[]>>();
