@@ -56,7 +56,7 @@ describe("formatBanner", () => {
 });
 
 /** A fake network: per address, port → behaviour; a virtual clock; counts probes in flight. */
-function fakeWorld(net: Record<string, (port: number, attempt: number) => "open" | "closed" | "drop" | "unreach" | "emfile">) {
+function fakeWorld(net: Record<string, (port: number, attempt: number) => "open" | "closed" | "drop" | "unreach" | "emfile" | "einval">) {
   let now = 0;
   let inFlight = 0;
   const seen = { maxInFlight: 0, probes: [] as ProbeRequest[], attempts: new Map<string, number>(), sleeps: 0 };
@@ -81,6 +81,7 @@ function fakeWorld(net: Record<string, (port: number, attempt: number) => "open"
       if (b === "closed") return { kind: "error", code: "ECONNREFUSED", rttMs: 3, banner: null };
       if (b === "unreach") return { kind: "error", code: "EHOSTUNREACH", rttMs: 1, banner: null };
       if (b === "emfile") return { kind: "error", code: "EMFILE", rttMs: 0, banner: null };
+      if (b === "einval") return { kind: "error", code: "EINVAL", rttMs: 0, banner: null };
       return { kind: "timeout", code: null, rttMs: req.timeoutMs, banner: null };
     },
   };
@@ -151,6 +152,18 @@ describe("connectScan (fake network)", () => {
     expect(r.hosts[0]!.ports.map((p) => p.port)).toEqual([22]);
     expect(seen.attempts.get("198.18.32.2:23")).toBe(6);
     expect(r.warnings.join()).toMatch(/1 probe\(s\) failed locally with EMFILE/);
+  });
+
+  it("names a host whose every probe failed locally, with the error, and hints at --concurrency only where that helps", async () => {
+    // fe80::1 without a zone: connect() fails with EINVAL on every port, whatever the concurrency.
+    const { effects } = fakeWorld({ "198.18.32.2": (p) => (p === 23 ? "emfile" : "closed"), "fe80::1": () => "einval" });
+    const linkLocal: Target = { address: "fe80::1", family: 6, hostname: null };
+    const r = await connectScan([t("198.18.32.2"), linkLocal], { ports: [22, 23, 24], retries: 0 }, effects);
+    expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.2"]);
+    expect(r.warnings).toContain("fe80::1: all 3 probe(s) failed locally with EINVAL; the host is left out");
+    expect(r.warnings).toContain("1 probe(s) failed locally with EMFILE and were left out (lower --concurrency?)");
+    expect(r.warnings.filter((w) => w.includes("EINVAL"))).toHaveLength(1);
+    expect(r.partial).toBe(false);
   });
 
   it("spaces probe starts by the rate limit", async () => {

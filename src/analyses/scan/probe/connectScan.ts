@@ -97,6 +97,14 @@ const START_WINDOW = 64;
 /** Local failures (EMFILE, EADDRNOTAVAIL) are retried this often before a port is given up. */
 const LOCAL_RETRIES = 5;
 
+/** Local failures that fewer probes in flight would avoid (out of file descriptors or ephemeral ports). */
+const CROWDING = new Set(["EMFILE", "EADDRNOTAVAIL"]);
+
+/** Counts one local failure of `code` in `into`. */
+function countFailure(into: Map<string, number>, code: string, n = 1): void {
+  into.set(code, (into.get(code) ?? 0) + n);
+}
+
 /**
  * Runs a TCP connect scan of `targets` (a plan from {@link planTargets}, or any iterable).
  * Never throws for unreachable hosts or ports; local failures are warnings.
@@ -140,7 +148,10 @@ export async function connectScan(
     return i;
   };
   const progress: ScanProgress = { hostsDone: 0, hostsTotal: plan?.size ?? 0, probesDone: 0, probesTotal: (plan?.size ?? 0) * ports.length, openFound: 0 };
+  // Local failures by code: of the hosts kept (one warning for the scan), and per host until its
+  // group ends (a host whose every probe failed is named in a warning of its own).
   const localFailures = new Map<string, number>();
+  const hostFailures = new Map<HostProbes, Map<string, number>>();
   let nextSlot = 0;
 
   // Waits (rate gate, local retries) end at once on abort. Each wait gets a controller of its
@@ -191,7 +202,9 @@ export async function connectScan(
           await pause(20 * (attempt + 1));
           continue;
         }
-        localFailures.set(c.reason, (localFailures.get(c.reason) ?? 0) + 1);
+        let failures = hostFailures.get(h);
+        if (!failures) hostFailures.set(h, (failures = new Map()));
+        countFailure(failures, c.reason);
         return;
       }
       if (c.rttSample) h.rtt = rttUpdate(h.rtt, outcome.rttMs);
@@ -273,10 +286,17 @@ export async function connectScan(
     }
     // 4. Results of the group.
     for (const h of group) {
+      const failures = hostFailures.get(h);
+      hostFailures.delete(h);
       if (!h.states.some((s) => s !== 0)) {
-        hostsSkipped++;
+        if (failures) {
+          const n = [...failures.values()].reduce((a, b) => a + b, 0);
+          const codes = [...failures.keys()];
+          warnings.push(`${h.target.address}${h.target.hostname ? ` (${h.target.hostname})` : ""}: all ${n} probe(s) failed locally with ${codes.join(", ")}; the host is left out${codes.some((c) => CROWDING.has(c)) ? " (lower --concurrency?)" : ""}`);
+        } else hostsSkipped++;
         continue;
       }
+      if (failures) for (const [code, n] of failures) countFailure(localFailures, code, n);
       hosts.push(toHostResult(h, ports, reasonTable, { collapseAbove: options.collapseAbove ?? 25, ...(options.services ? { services: options.services } : {}) }));
       progress.hostsDone++;
     }
@@ -284,7 +304,7 @@ export async function connectScan(
   }
   signal?.removeEventListener("abort", wakeAll);
 
-  for (const [code, n] of localFailures) warnings.push(`${n} probe(s) failed locally with ${code} and were left out (lower --concurrency?)`);
+  for (const [code, n] of localFailures) warnings.push(`${n} probe(s) failed locally with ${code} and were left out${CROWDING.has(code) ? " (lower --concurrency?)" : ""}`);
   const partial = Boolean(signal?.aborted);
   if (partial) {
     const more = iterator.next().done ? 0 : 1;
