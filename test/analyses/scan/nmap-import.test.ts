@@ -162,6 +162,31 @@ describe("hostile XML", () => {
     expect(where("<a>" + "<b>".repeat(300))).toMatch(/nesting deeper than 256/);
   });
 
+  it("puts U+FFFD for control characters, from character references or written raw, and nothing else", () => {
+    const el = parseXml('<a b="x&#0;y&#x1b;]0;t&#7;z&#9;&#xa;&#xD;&#xD800;&#x85;\x1b&#233;&#x1F600;" c="&#45;&#x20;"/>', "x.xml");
+    expect(el.attrs.b).toBe("x\uFFFDy\uFFFD]0;t\uFFFDz\t\n\r\uFFFD\uFFFD\uFFFD\u00e9\u{1F600}");
+    expect(el.attrs.c).toBe("- ");
+  });
+
+  it("keeps control characters of a hostile file out of hostnames, products and the warnings printed on the terminal", () => {
+    const r = parseNmapXml(
+      `<nmaprun><host><status state="up"/><address addr="198.18.32.11" addrtype="ipv4"/>
+<hostnames><hostname name="evil&#x1b;]0;owned&#7;.example" type="user"/></hostnames>
+<ports><port protocol="tcp" portid="&#x1b;]0;x&#7;"><state state="open"/></port>
+<port protocol="tcp" portid="1&#10;warning: forged"><state state="open"/></port>
+<port protocol="t\\cp&#27;[2J" portid="22"><state state="open"/><service name="ssh" product="Open&#x9b;31mSSH&#x1b;[0m"/></port></ports></host></nmaprun>`,
+      "hostile.xml",
+    );
+    const h = r.hosts[0]!;
+    expect(h.hostname).toBe("evil\uFFFD]0;owned\uFFFD.example");
+    expect(h.ports.map((p) => [p.port, p.product])).toEqual([[22, "Open\uFFFD31mSSH\uFFFD[0m"]]);
+    // Escaped as banners are: \n, \\, non-ASCII as \xNN bytes (U+FFFD is ef bf bd).
+    expect(r.warnings).toContain('hostile.xml:3: port "\\xef\\xbf\\xbd]0;x\\xef\\xbf\\xbd" is not a port number; skipped');
+    expect(r.warnings).toContain('hostile.xml:4: port "1\\nwarning: forged" is not a port number; skipped');
+    expect(r.warnings).toContain('hostile.xml:5: port 22 of 198.18.32.11 has protocol "t\\\\cp\\xef\\xbf\\xbd[2J"; read as tcp');
+    expect(r.warnings.join("")).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+  });
+
   it("imports the good files of a mixed list and warns about the bad one", async () => {
     const files = ["python-libnmap/libnmap/test/files/2_hosts.xml", "python-libnmap/libnmap/test/files/defused_et_local_includer.xml"].map((f) => join(DATA, f));
     const r = await importNmapXml(files);

@@ -20,6 +20,7 @@ import { isNetreportError, NetreportError } from "../../../errors.js";
 import { child, children, parseXml, type XmlElement } from "./xml.js";
 import { HostStatus, isPortState, type HostResult, type PortResult, type Protocol, type ScanResult } from "../types.js";
 import { withProtocol } from "../ports/ranges.js";
+import { formatBanner } from "../probe/banner.js";
 
 const PROTOCOLS = new Set(["tcp", "udp", "sctp"]);
 
@@ -27,6 +28,14 @@ function num(v: string | undefined): number | null {
   if (v === undefined || v.trim() === "") return null;
   const n = Number(v);
   return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * A value from the file as quoted in a warning, which the CLI prints on the terminal: escaped as
+ * banners are (`\n`, `\\`, `\xNN`), so one value cannot forge a line or carry an escape sequence.
+ */
+function shown(v: string | undefined): string {
+  return formatBanner(Buffer.from(v ?? "", "utf8")) ?? "";
 }
 
 function isoOf(seconds: number | null): string | null {
@@ -54,23 +63,23 @@ function hostOf(h: XmlElement, source: string, warnings: string[]): HostResult {
       const lists = reasons.map((r) => (r.attrs.ports && /^[0-9][0-9,-]*$/.test(r.attrs.ports) ? withProtocol(r.attrs.proto ?? "tcp", r.attrs.ports) : null));
       const ports = lists.length && lists.every((l) => l !== null) ? lists.join(",") : null;
       if (isPortState(state) && count !== null) extraports.push({ state, count, ports });
-      else warnings.push(`${source}:${e.line}: extraports with state "${state}" and count "${e.attrs.count ?? ""}" skipped`);
+      else warnings.push(`${source}:${e.line}: extraports with state "${shown(state)}" and count "${shown(e.attrs.count)}" skipped`);
     }
     for (const p of children(block, "port")) {
       const port = num(p.attrs.portid);
       if (port === null || !Number.isInteger(port) || port < 0 || port > 65535) {
-        warnings.push(`${source}:${p.line}: port "${p.attrs.portid ?? ""}" is not a port number; skipped`);
+        warnings.push(`${source}:${p.line}: port "${shown(p.attrs.portid)}" is not a port number; skipped`);
         continue;
       }
       let protocol = p.attrs.protocol ?? "";
       if (!PROTOCOLS.has(protocol)) {
-        warnings.push(`${source}:${p.line}: port ${port} of ${address || "a host"} has ${protocol ? `protocol "${protocol}"` : "no protocol"}; read as tcp`);
+        warnings.push(`${source}:${p.line}: port ${port} of ${shown(address) || "a host"} has ${protocol ? `protocol "${shown(protocol)}"` : "no protocol"}; read as tcp`);
         protocol = "tcp";
       }
       const st = child(p, "state");
       const stateText = st?.attrs.state ?? "";
       if (!isPortState(stateText)) {
-        warnings.push(`${source}:${p.line}: port ${port} has state "${stateText}"; skipped`);
+        warnings.push(`${source}:${p.line}: port ${port} has state "${shown(stateText)}"; skipped`);
         continue;
       }
       const svc = child(p, "service");
@@ -119,11 +128,11 @@ export function parseNmapXml(text: string, source = "nmap.xml"): ScanResult {
   const runstats = child(root, "runstats");
   const finished = runstats ? child(runstats, "finished") : undefined;
   const counts = runstats ? child(runstats, "hosts") : undefined;
-  if (finished?.attrs.errormsg) warnings.push(`${source}: nmap reported: ${finished.attrs.errormsg}`);
+  if (finished?.attrs.errormsg) warnings.push(`${source}: nmap reported: ${shown(finished.attrs.errormsg)}`);
   if (finished?.attrs.exit === "error" && !finished.attrs.errormsg) warnings.push(`${source}: nmap exited with an error`);
   const total = num(counts?.attrs.total);
   if (total !== null && total !== hosts.length) {
-    warnings.push(`${source}: runstats count ${total} hosts (${counts?.attrs.up ?? "?"} up) but the file holds ${hosts.length}; the missing hosts are not in the report`);
+    warnings.push(`${source}: runstats count ${total} hosts (${counts?.attrs.up === undefined ? "?" : shown(counts.attrs.up)} up) but the file holds ${hosts.length}; the missing hosts are not in the report`);
   }
   if (!runstats) warnings.push(`${source}: no <runstats>: the scan may have been cut short`);
   const scaninfo = children(root, "scaninfo").map((s) => ({ type: s.attrs.type ?? null, protocol: s.attrs.protocol ?? null, numservices: num(s.attrs.numservices) }));

@@ -8,6 +8,11 @@
  *   ever fetched (XXE) and no entity can expand (billion laughs);
  * - only the five predefined entities and character references are decoded; any other `&name;`
  *   is an error naming its line and column;
+ * - characters XML forbids (C0 controls but tab, LF and CR, `&#0;`, lone surrogates, U+FFFE/F)
+ *   and DEL and C1 controls, which terminals act on, become U+FFFD whether referenced (`&#27;`)
+ *   or written raw: nmap itself writes `&#NN;` for control bytes in what it read from the
+ *   network, so refusing them would lose real files, and keeping them would let a hostile file
+ *   reach the terminal through a hostname or a warning;
  * - attributes are stored in null-prototype objects (a hostile `__proto__="x"` is just a key);
  * - nesting is limited (default 256 levels).
  *
@@ -27,6 +32,10 @@ export interface XmlElement {
 const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y;
 const ATTR = /\s+([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+/** Not text: see the top comment. With the `u` flag a surrogate pair (an emoji) is one character, only lone halves match. */
+const NOT_TEXT = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]/gu;
+const REPLACEMENT = "\ufffd";
+const clean = (s: string): string => s.replace(NOT_TEXT, REPLACEMENT);
 
 /** Options of {@link parseXml}. */
 export interface XmlOptions {
@@ -59,19 +68,21 @@ export function parseXml(text: string, source: string, options: XmlOptions = {})
     throw new NetreportError("ENMAP", `${why}`, { where: `${source}:${line}:${col}`, hint: "the file must be XML written by nmap -oX" });
   };
   const decode = (s: string, at: number): string =>
-    s.includes("&")
-      ? s.replace(/&([^;&\s]{0,32});?/g, (whole, ref: string, off: number) => {
-          if (!whole.endsWith(";")) fail(at + off, `bare "&" (write &amp;)`);
-          if (ref.startsWith("#x") || ref.startsWith("#X")) {
-            const cp = parseInt(ref.slice(2), 16);
-            if (/^#[xX][0-9A-Fa-f]{1,6}$/.test(ref) && cp <= 0x10ffff) return String.fromCodePoint(cp);
-          } else if (ref.startsWith("#")) {
-            const cp = Number(ref.slice(1));
-            if (/^#\d{1,7}$/.test(ref) && cp <= 0x10ffff) return String.fromCodePoint(cp);
-          } else if (Object.hasOwn(PREDEFINED, ref)) return PREDEFINED[ref]!;
-          return fail(at + off, `undefined entity &${ref}; (entities other than the five predefined ones are refused)`);
-        })
-      : s;
+    clean(
+      s.includes("&")
+        ? s.replace(/&([^;&\s]{0,32});?/g, (whole, ref: string, off: number) => {
+            if (!whole.endsWith(";")) fail(at + off, `bare "&" (write &amp;)`);
+            if (ref.startsWith("#x") || ref.startsWith("#X")) {
+              const cp = parseInt(ref.slice(2), 16);
+              if (/^#[xX][0-9A-Fa-f]{1,6}$/.test(ref) && cp <= 0x10ffff) return clean(String.fromCodePoint(cp));
+            } else if (ref.startsWith("#")) {
+              const cp = Number(ref.slice(1));
+              if (/^#\d{1,7}$/.test(ref) && cp <= 0x10ffff) return clean(String.fromCodePoint(cp));
+            } else if (Object.hasOwn(PREDEFINED, ref)) return PREDEFINED[ref]!;
+            return fail(at + off, `undefined entity &${ref}; (entities other than the five predefined ones are refused)`);
+          })
+        : s,
+    );
 
   const stack: XmlElement[] = [];
   let root: XmlElement | null = null;
@@ -98,7 +109,7 @@ export function parseXml(text: string, source: string, options: XmlOptions = {})
       const end = text.indexOf("]]>", pos + 9);
       if (end < 0) fail(pos, "CDATA section is not closed");
       if (!stack.length) fail(pos, "CDATA outside the root element");
-      stack.at(-1)!.text += text.slice(pos + 9, end);
+      stack.at(-1)!.text += clean(text.slice(pos + 9, end));
       pos = end + 3;
     } else if (text.startsWith("<!DOCTYPE", pos)) {
       // 1. DOCTYPE: only `<!DOCTYPE name>` is accepted; no DTD is ever read.
