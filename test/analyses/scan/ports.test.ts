@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { builtinServices, loadServices, NMAP_SERVICES_PATH } from "../../../src/analyses/scan/ports/services.js";
+import { builtinServices, loadServices, NMAP_SERVICES_PATH, parseNmapServices } from "../../../src/analyses/scan/ports/services.js";
 import { formatPorts, parsePorts } from "../../../src/analyses/scan/ports/spec.js";
 
 describe("parsePorts", () => {
@@ -16,6 +16,8 @@ describe("parsePorts", () => {
     const s = builtinServices();
     expect(parsePorts("http,ssh", s)).toEqual([22, 80]);
     expect(parsePorts("top10", s)).toEqual([21, 22, 23, 25, 80, 110, 139, 443, 445, 3389]);
+    // Names written with capitals in nmap-services, in any case.
+    expect(parsePorts("X11,Elite,nfs-or-iis,HTTP", s)).toEqual([80, 1025, 6000, 31337]);
   });
 
   it("names the bad item and its column", () => {
@@ -24,6 +26,8 @@ describe("parsePorts", () => {
     expect(() => parsePorts("U:53")).toThrow(/only TCP/);
     expect(() => parsePorts("100-80")).toThrow(/backwards/);
     expect(() => parsePorts("nosuchservice", builtinServices())).toThrow(/unknown service/);
+    expect(() => parsePorts("22,T:")).toThrow(/bad port spec "T:" at column 4 of "22,T:": empty item after T:/);
+    expect(() => parsePorts("t: ,80")).toThrow(/column 1/);
   });
 
   it("formats back to ranges", () => {
@@ -37,6 +41,14 @@ describe("services table", () => {
     expect(table.source).toBe(NMAP_SERVICES_PATH);
     expect(table.top(1000)).toEqual(builtinServices().top(1000));
     expect(table.name(22)).toBe("ssh");
+  });
+
+  it("finds a name however it is written, the most frequent port first (X11 is 6000, x11 6010)", () => {
+    const table = parseNmapServices("x11\t6010/tcp\t0.000076\nX11\t6000/tcp\t0.005683\nElite\t31337/tcp\t0.000452\n");
+    expect(table.portOf("x11")).toBe(6000);
+    expect(table.portOf("X11")).toBe(6000);
+    expect(table.portOf("elite")).toBe(31337);
+    expect(table.name(6000)).toBe("X11");
   });
 
   it("falls back to the built-in list", () => {

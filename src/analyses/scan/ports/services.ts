@@ -28,7 +28,10 @@ function tableOf(source: string, ranked: Array<readonly [number, string]>): Serv
   const ports = new Map<string, number>();
   for (const [port, name] of ranked) {
     if (!names.has(port)) names.set(port, name);
-    if (!ports.has(name)) ports.set(name, port);
+    // nmap-services writes some names with capitals (X11, Elite, NFS-or-IIS) and some twice in
+    // two cases (X11 6000, x11 6010): keyed in lower case, a name finds its most frequent port.
+    const key = name.toLowerCase();
+    if (!ports.has(key)) ports.set(key, port);
   }
   return {
     source,

@@ -29,7 +29,11 @@ export function parsePorts(spec: string, services?: ServicesTable): number[] {
     let item = raw.trim();
     if (item === "") bad(spec, raw, column, "empty item");
     if (/^[USP]:/i.test(item)) bad(spec, item, column, "only TCP ports are scanned (drop the U:/S:/P: part)");
-    if (/^T:/i.test(item)) item = item.slice(2);
+    if (/^T:/i.test(item)) {
+      item = item.slice(2).trim();
+      // An empty item would match the range pattern below as "1".
+      if (item === "") bad(spec, raw.trim(), column, "empty item after T:");
+    }
     const top = /^top[:-]?(\d+)$/i.exec(item);
     if (top) {
       if (!services) bad(spec, item, column, "top-N needs a services table");
