@@ -213,8 +213,8 @@ export function composeScanReport(result: ScanResult, options: ScanReportOptions
   }
   // 6. Hosts, then 7. one table per host with listed ports.
   // Hosts that are down (nmap) or never answered (connect scan) stay in the exports, not the table.
-  const silent = hosts.rows.filter((r) => r.status !== "up" && r.open === 0 && r.closed === 0);
-  const shownRows = hosts.rows.filter((r) => !silent.includes(r));
+  const silent = new Set(hosts.rows.filter((r) => r.status !== "up" && r.open === 0 && r.closed === 0));
+  const shownRows = hosts.rows.filter((r) => !silent.has(r));
   sections.push({
     kind: "table",
     title: "Hosts",
@@ -222,7 +222,7 @@ export function composeScanReport(result: ScanResult, options: ScanReportOptions
     // The counted ports' lists are for the exports and diffs, not for reading.
     columns: hosts.columns.map((c) => c.key).filter((k) => k !== "unlistedPorts"),
     limit: 500,
-    ...(silent.length ? { caption: `${silent.length.toLocaleString("en")} more host(s) ${result.source === "connect" ? "never answered" : "were down"}; they are in the JSON, CSV and XLSX exports.` } : {}),
+    ...(silent.size ? { caption: `${silent.size.toLocaleString("en")} more host(s) ${result.source === "connect" ? "never answered" : "were down"}; they are in the JSON, CSV and XLSX exports.` } : {}),
   });
   const byHost = new Map<string, PortScanRow[]>();
   for (const r of ports.rows) {
