@@ -3,7 +3,7 @@
  * salvages from a stopped run, and its errors when nmap is missing, fails or writes bad XML —
  * the last two with stand-in programs started through the injected spawn effect.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { nmapArgs, splitArgs } from "../../../src/analyses/scan/nmap/args.js";
 import { runNmap, salvageXml } from "../../../src/analyses/scan/nmap/run.js";
@@ -176,5 +176,25 @@ describe("runNmap", () => {
     expect(r.partial).toBe(true);
     expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.11"]);
     expect(r.warnings.join("\n")).toMatch(/nmap was stopped; 1 host\(s\)/);
+  });
+
+  it("kills nmap when it is still running after SIGINT's grace period", async () => {
+    const ac = new AbortController();
+    let child: ChildProcess | undefined;
+    const stubborn = `process.on("SIGINT", () => {}); process.stdout.write(${JSON.stringify(XML)}); setInterval(() => {}, 1000)`;
+    const p = runNmap({ ...base, extra: "", signal: ac.signal, stopGraceMs: 200 }, { spawn: () => (child = fake(stubborn).spawn()) });
+    setTimeout(() => ac.abort(), 300);
+    try {
+      const started = performance.now();
+      const r = await Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+      expect(r, "runNmap still waiting 5 s after the abort").not.toBeNull();
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(child!.signalCode).toBe("SIGKILL");
+      expect(r!.partial).toBe(true);
+      expect(r!.hosts.map((h) => h.address)).toEqual(["198.18.32.11"]);
+      expect(r!.warnings.join("\n")).toMatch(/nmap was stopped \(killed: still running 200 ms after SIGINT\); 1 host\(s\)/);
+    } finally {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
   });
 });

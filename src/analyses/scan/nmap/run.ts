@@ -41,6 +41,8 @@ export interface RunNmapOptions extends NmapArgsOptions {
   /** The nmap program. Default "nmap". */
   nmapPath?: string;
   signal?: AbortSignal;
+  /** After an abort, how long (ms) nmap gets to stop on SIGINT before it is killed (SIGKILL). Default 5000. */
+  stopGraceMs?: number;
   onProgress?: (p: NmapProgress) => void;
 }
 
@@ -58,8 +60,8 @@ export function salvageXml(xml: string): string | null {
 
 /**
  * Runs nmap and returns its result as a {@link ScanResult} with source "nmap".
- * On abort, nmap is stopped (SIGINT, as Ctrl-C would) and the hosts it had finished are returned
- * with `partial: true`.
+ * On abort, nmap is stopped (SIGINT, as Ctrl-C would; SIGKILL if it is still running
+ * `stopGraceMs` later) and the hosts it had finished are returned with `partial: true`.
  * @throws NetreportError ENMAP when nmap is missing, exits with an error, or writes unreadable XML;
  *   EUSAGE for refused extra arguments (see {@link nmapArgs}).
  */
@@ -89,9 +91,16 @@ export async function runNmap(options: RunNmapOptions, effects: NmapEffects = de
     stderr = (stderr + d).slice(-4096);
   });
   let aborted = false;
+  let killed = false;
+  let killTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     aborted = true;
     child.kill("SIGINT");
+    // nmap can sit in a script or a DNS wait, or ignore SIGINT: Ctrl-C must end the run all the same.
+    killTimer = setTimeout(() => {
+      killed = true;
+      child.kill("SIGKILL");
+    }, options.stopGraceMs ?? 5000);
   };
   if (options.signal?.aborted) stop();
   else options.signal?.addEventListener("abort", stop, { once: true });
@@ -100,6 +109,7 @@ export async function runNmap(options: RunNmapOptions, effects: NmapEffects = de
     child.once("close", (code, signal) => resolve({ code, signal, error: null }));
   });
   options.signal?.removeEventListener("abort", stop);
+  clearTimeout(killTimer);
   if (exit.error) {
     const missing = exit.error.code === "ENOENT";
     throw new NetreportError("ENMAP", missing ? `nmap is not installed (no "${file}" on PATH)` : `cannot start nmap: ${exit.error.message}`, {
@@ -135,7 +145,7 @@ export async function runNmap(options: RunNmapOptions, effects: NmapEffects = de
   }
   // 4. Tag it as an nmap run.
   const warnings = result.warnings.filter((w) => !(partial && w.includes("no <runstats>")));
-  if (partial) warnings.push(`partial result: nmap was stopped; ${result.hosts.length} host(s) it had finished are kept`);
+  if (partial) warnings.push(`partial result: nmap was stopped${killed ? ` (killed: still running ${options.stopGraceMs ?? 5000} ms after SIGINT)` : ""}; ${result.hosts.length} host(s) it had finished are kept`);
   for (const l of lastLines.slice(-5)) if (/warning|failed|error/i.test(l)) warnings.push(`nmap: ${l.trim()}`);
   return {
     ...result,
