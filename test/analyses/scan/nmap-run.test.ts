@@ -94,6 +94,14 @@ describe("nmapArgs", () => {
       ["--script-args-file=args.txt", /cannot check/],
       ["-sV -- 203.0.113.9", /every word after it as a target/],
       ["-sV --script", /"--script" needs a value/],
+      ["-sI 198.18.32.7", /idle-scan zombie/],
+      ["-nsI198.18.32.7", /\(read by nmap as -sI\)/],
+      ["-s I", /idle-scan zombie/],
+      ["--sI=198.18.32.7", /idle-scan zombie/],
+      ["-b anonymous@198.18.32.7", /FTP bounce/],
+      ["--proxies=socks4://198.18.32.7:1080", /proxy/],
+      ["--dns-servers=198.18.32.7", /DNS server/],
+      ["--dns=198.18.32.7", /\(read by nmap as --dns-servers\)/],
     ] as const) {
       const e = errorOf(() => nmapArgs({ ...base, extra }));
       expect(e.code, extra).toBe("EUSAGE");
@@ -166,6 +174,15 @@ describe("runNmap", () => {
     expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.11", "198.18.32.12"]);
     expect(seen).toContain(40);
     expect((r.parameters.command as string[]).slice(0, 3)).toEqual(["nmap", "-oX", "-"]);
+  });
+
+  it("escapes control characters in the nmap warnings it passes on", async () => {
+    const full = `${XML} reason="syn-ack"/></port></ports></host><runstats><finished time="1795533694" elapsed="2"/><hosts up="2" down="0" total="2"/></runstats></nmaprun>`;
+    // A name nmap resolved or read off the network can carry a terminal escape into its messages.
+    const line = "Warning: host \u001b]0;pwned\u0007 failed to resolve\nforged line";
+    const r = await runNmap({ ...base, extra: "" }, fake(`process.stdout.write(${JSON.stringify(full)}); process.stderr.write(${JSON.stringify(line)})`));
+    expect(r.warnings).toContain("nmap: Warning: host \\x1b]0;pwned\\x07 failed to resolve");
+    expect(r.warnings.join("\n")).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 
   it("stops nmap on abort and keeps the finished hosts", async () => {

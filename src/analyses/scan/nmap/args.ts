@@ -67,6 +67,7 @@ const WHY = {
   top: "chooses the ports; give them with netreport's -p (top100 works there)",
   exclude: "skips targets; use netreport's --exclude",
   argsFile: "reads script arguments from a file netreport cannot check (newtargets there would add targets); give them with --script-args",
+  relay: "makes nmap send traffic to a host you did not name (idle-scan zombie, FTP bounce relay, proxy or DNS server)",
 } as const;
 
 /** Long options (by the names in options.ts) that choose targets or outputs themselves, and why each is refused. */
@@ -79,10 +80,11 @@ const REFUSED_LONG: Readonly<Record<string, string>> = {
   "top-ports": WHY.top, "port-ratio": WHY.top,
   exclude: WHY.exclude, excludefile: WHY.exclude,
   "script-args-file": WHY.argsFile,
+  sI: WHY.relay, proxies: WHY.relay, proxy: WHY.relay, "dns-servers": WHY.relay,
 };
 
-/** Short options refused, by the letter that takes the value: -p, and -i, -o, -m (nmap's old spellings of -iL, -oN, -oG). */
-const REFUSED_SHORT: Readonly<Record<string, string>> = { i: WHY.list, o: WHY.output, m: WHY.output, p: WHY.ports };
+/** Short options refused, by the letter that takes the value: -p, -b (FTP bounce), and -i, -o, -m (nmap's old spellings of -iL, -oN, -oG). */
+const REFUSED_SHORT: Readonly<Record<string, string>> = { i: WHY.list, o: WHY.output, m: WHY.output, p: WHY.ports, b: WHY.relay };
 
 /** The script argument that lets scripts (targets-asn, broadcast-*) add hosts to the scan. */
 const NEW_TARGETS = /newtargets/i;
@@ -133,6 +135,8 @@ export function nmapArgs(o: NmapArgsOptions): string[] {
     } else if (w.kind === "short" && w.valueOf !== null) {
       const why = REFUSED_SHORT[w.valueOf];
       if (why) refuse(a, `-${w.valueOf}`, why);
+      // -sI <zombie>: the idle scan, whose value is the scan type; nmap takes the zombie from what follows.
+      if (w.valueOf === "s" && (w.value ?? extra[i + 1] ?? "").startsWith("I")) refuse(a, "-sI", WHY.relay);
       valueNext = w.value === null;
     } else if (w.kind === "end") {
       refuse(a, null, "makes nmap read every word after it as a target; give targets as netreport's arguments");

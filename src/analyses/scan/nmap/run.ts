@@ -14,6 +14,7 @@ import { NetreportError, isNetreportError } from "../../../errors.js";
 import { parseNmapXml } from "./import.js";
 import { nmapArgs, type NmapArgsOptions } from "./args.js";
 import type { ScanResult } from "../types.js";
+import { formatBanner } from "../probe/banner.js";
 
 /** What the adapter needs from the world: a way to start nmap. */
 export interface NmapEffects {
@@ -146,7 +147,8 @@ export async function runNmap(options: RunNmapOptions, effects: NmapEffects = de
   // 4. Tag it as an nmap run.
   const warnings = result.warnings.filter((w) => !(partial && w.includes("no <runstats>")));
   if (partial) warnings.push(`partial result: nmap was stopped${killed ? ` (killed: still running ${options.stopGraceMs ?? 5000} ms after SIGINT)` : ""}; ${result.hosts.length} host(s) it had finished are kept`);
-  for (const l of lastLines.slice(-5)) if (/warning|failed|error/i.test(l)) warnings.push(`nmap: ${l.trim()}`);
+  // Escaped as banners are: a line can quote a name nmap resolved or read off the network.
+  for (const l of lastLines.slice(-5)) if (/warning|failed|error/i.test(l)) warnings.push(`nmap: ${formatBanner(Buffer.from(l.trim(), "utf8")) ?? ""}`);
   return {
     ...result,
     source: "nmap",
