@@ -158,6 +158,15 @@ describe.skipIf(!canNetns)("netreport scan in a namespace lab", () => {
     expect(ports.map((p) => `${p.port} ${p.state} ${p.service}`)).toEqual(["22 open ssh", "23 closed telnet"]);
   });
 
+  it("hands nmap a comma list netreport accepts as separate targets", () => {
+    const dir = tmp();
+    // nmap reads "198.18.32.11,198.18.32.12" as one name it cannot resolve.
+    const r = cli(["scan", "198.18.32.11,198.18.32.12", "-p", "22,80", "--nmap", "-sT -n -Pn", "--format", "json", "--out", dir], lab.scanner);
+    expect(r.code, r.stderr).toBe(0);
+    const ports = bundleOf(join(dir, "scan.json")).datasets.find((d) => d.kind === "portScan")!.rows;
+    expect(ports.filter((p) => p.state === "open").map((p) => `${p.address}:${p.port}`)).toEqual(["198.18.32.11:22", "198.18.32.12:80"]);
+  });
+
   it("stops on Ctrl-C, writes the partial result and exits 130", async () => {
     const dir = tmp();
     const child = spawn("ip", ["netns", "exec", lab.scanner, ...CLI, "scan", "198.18.32.12", "198.18.32.11", "-p", "-", "--timeout", "1500", "--format", "json,html", "--out", dir], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });

@@ -188,7 +188,8 @@ export const scanCommand: CommandSpec = {
       // The size limit holds for nmap too, checked here before nmap sees the specs; a host name
       // counts as its prefix (example.com/8: 16,777,216 addresses), so nothing is looked up.
       scan.checkTargetCount(specs, options.maxHosts !== undefined ? count(options.maxHosts, "--max-hosts") : scan.DEFAULT_MAX_HOSTS);
-      result = await nmapSource(scan, nmapExtra, targetTokens, excludeText, ports, io);
+      // nmap gets each checked spec as one word: a comma list netreport split would be one bad word to it.
+      result = await nmapSource(scan, nmapExtra, specs.map(scan.describeSpec), exclude.map(scan.describeSpec), ports, io);
     } else {
       result = await connectSource(scan, { specs, exclude, ports, services, targetsText: targetTokens, options }, io);
     }

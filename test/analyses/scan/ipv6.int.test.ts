@@ -1,11 +1,13 @@
 /**
  * IPv6 targets end to end: a namespace of its own (nrs-v6-s) with only loopback, a listener on
  * [::1]:2222 sending a banner, and a scan of ::1 by our connect scan (the raw handle's connect6)
- * and by nmap -6 -sT in the same namespace. Needs root; skipped visibly.
+ * and by nmap -6 -sT in the same namespace, and by netreport's nmap adapter, which must add the
+ * -6 that nmap needs for an IPv6 target. Needs root; skipped visibly.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseNmapXml } from "../../../src/analyses/scan/nmap/import.js";
+import { runNmap } from "../../../src/analyses/scan/nmap/run.js";
 import { canNetns, sh } from "./helpers/netns.js";
 import { connectScanInNs, portState } from "./helpers/run-in-ns.js";
 
@@ -44,5 +46,15 @@ describe.skipIf(!canNetns)("IPv6 connect scan", () => {
       expect([2220, 2221, 2222, 2223, 2224].map((p) => portState(h, p))).toEqual(["closed", "closed", "open", "closed", "closed"]);
     }
     expect(ours.hosts[0]!.ports.find((p) => p.port === 2222)?.banner).toBe("v6 hello\\r\\n");
+  });
+
+  it("runs nmap with -6 for an IPv6 target (without it nmap skips ::1 with a warning)", async () => {
+    const r = await runNmap(
+      { extra: "-sT -n -Pn", targets: ["::1"], ports: "2220-2224", statsEverySeconds: 0 },
+      { spawn: (file, args) => spawn("ip", ["netns", "exec", NS, file, ...args], { stdio: ["ignore", "pipe", "pipe"] }) },
+    );
+    expect((r.parameters.command as string[]).slice(0, 2)).toEqual(["nmap", "-6"]);
+    const h = r.hosts.find((x) => x.address === "::1");
+    expect([2220, 2221, 2222, 2223, 2224].map((p) => portState(h, p))).toEqual(["closed", "closed", "open", "closed", "closed"]);
   });
 });

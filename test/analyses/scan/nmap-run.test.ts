@@ -50,6 +50,17 @@ describe("nmapArgs", () => {
     expect(nmapArgs({ ...base, extra: "", statsEverySeconds: 0 })).toEqual(["-oX", "-", "-p", "22,80", "--", "198.18.32.11"]);
   });
 
+  it("adds -6 for IPv6 targets, refuses a mix of families, and drops exclusions of the other family", () => {
+    expect(nmapArgs({ ...base, targets: ["2001:db8::1", "2001:db8:1::/126"], exclude: ["198.18.32.12", "2001:db8::2"], extra: "-sT", statsEverySeconds: 0 })).toEqual([
+      "-6", "-sT", "-oX", "-", "-p", "22,80", "--exclude", "2001:db8::2", "--", "2001:db8::1", "2001:db8:1::/126",
+    ]);
+    expect(nmapArgs({ ...base, targets: ["::1"], extra: "-6 -sT", statsEverySeconds: 0 })).toEqual(["-6", "-sT", "-oX", "-", "-p", "22,80", "--", "::1"]);
+    expect(nmapArgs({ ...base, targets: ["198.18.32.0/30", "gw.example"], exclude: ["::1"], extra: "", statsEverySeconds: 0 })).toEqual(["-oX", "-", "-p", "22,80", "--", "198.18.32.0/30", "gw.example"]);
+    const e = errorOf(() => nmapArgs({ ...base, targets: ["198.18.32.11", "::1"], extra: "" }));
+    expect(e.code).toBe("EUSAGE");
+    expect(e.message).toMatch(/IPv4 and IPv6 targets in separate runs.*198\.18\.32\.11, ::1/);
+  });
+
   it("refuses options that pick targets or take the output away, and stray words nmap would scan", () => {
     for (const [extra, why] of [
       ["-iR 100", /random targets/],

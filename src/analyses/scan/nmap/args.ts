@@ -95,11 +95,19 @@ function refuse(word: string, readAs: string | null, why: string): never {
   throw new NetreportError("EUSAGE", `nmap option "${word}"${as} is not accepted: it ${why}`, { where: "--nmap" });
 }
 
+/** An IPv4 target word: address, octet ranges or CIDR. */
+const IPV4_WORD = /^[\d.*,\-]+(\/\d+)?$/;
+/** An IPv6 target word: a literal, or CIDR. */
+const isIpv6Word = (t: string) => t.includes(":");
+
 /** Options of {@link nmapArgs}. */
 export interface NmapArgsOptions {
   /** The user's extra arguments as one string (`--nmap "-sV -T4"`). */
   extra: string;
-  /** Target tokens, as the user wrote them (already checked by netreport's spec parser). */
+  /**
+   * Target words as nmap reads them: netreport's checked specs one word each (`describeSpec`),
+   * so a comma list netreport accepts reaches nmap as separate targets.
+   */
   targets: readonly string[];
   /** Port spec for `-p` (compact ranges, e.g. from `formatPorts`). */
   ports: string;
@@ -153,15 +161,28 @@ export function nmapArgs(o: NmapArgsOptions): string[] {
     }
   }
   if (o.targets.length === 0) throw new NetreportError("EUSAGE", "no targets for nmap", { where: "scan" });
+  // 3. One address family a run: nmap skips an IPv6 literal without -6 ("you have to use the -6
+  // option") and an IPv4 one with it, each with a warning only.
+  const v6 = o.targets.filter(isIpv6Word);
+  const v4 = o.targets.filter((t) => IPV4_WORD.test(t));
+  if (v6.length && v4.length) {
+    throw new NetreportError("EUSAGE", `nmap scans IPv4 and IPv6 targets in separate runs, and both were given (${v4[0]}, ${v6[0]})`, {
+      where: "--nmap",
+      hint: "run netreport scan --nmap once for the IPv4 targets and once for the IPv6 ones, or scan without --nmap",
+    });
+  }
+  const family6 = v6.length > 0 && !extra.includes("-6") ? ["-6"] : [];
+  const exclude = (o.exclude ?? []).filter((t) => (v6.length ? !IPV4_WORD.test(t) : !isIpv6Word(t)));
   const stats = o.statsEverySeconds ?? 2;
   return [
+    ...family6,
     ...extra,
     "-oX",
     "-",
     ...(stats > 0 ? ["--stats-every", `${stats}s`] : []),
     "-p",
     o.ports,
-    ...(o.exclude?.length ? ["--exclude", o.exclude.join(",")] : []),
+    ...(exclude.length ? ["--exclude", exclude.join(",")] : []),
     "--",
     ...o.targets,
   ];
