@@ -89,6 +89,9 @@ export interface ScanDatasets {
   ports: Dataset<typeof PORT_SCAN_KIND, PortScanRow>;
 }
 
+/** How the warnings of a scan that did not finish begin (connect scan, nmap run, nmap import). */
+export const PARTIAL_MARK = "partial result:";
+
 /** Converts a scan result to its datasets (rows in host order, ports ascending). */
 export function scanToDatasets(result: ScanResult): ScanDatasets {
   const prov: Provenance = {
@@ -119,7 +122,9 @@ export function scanToDatasets(result: ScanResult): ScanDatasets {
       portRows.push({ address: h.address, hostname: h.hostname, port: p.port, protocol: p.protocol, state: p.state, reason: p.reason, service: p.service, product: p.product, version: p.version, extrainfo: p.extrainfo, banner: p.banner, rttMs: p.rttMs });
     }
   }
+  // Every partial scan's datasets carry the marker a later diff reads (snapshotOf).
   const warnings = [...result.warnings];
+  if (result.partial && !warnings.some((w) => w.startsWith(PARTIAL_MARK))) warnings.push(`${PARTIAL_MARK} the scan did not finish; hosts and ports it did not reach are absent`);
   return {
     hosts: makeDataset({ kind: SCAN_HOSTS_KIND, schemaVersion: SCAN_SCHEMA_VERSION, title: "Scanned hosts", columns: HOST_COLUMNS, rows: hostRows, provenance: prov, warnings }),
     ports: makeDataset({ kind: PORT_SCAN_KIND, schemaVersion: SCAN_SCHEMA_VERSION, title: "Ports", columns: PORT_COLUMNS, rows: portRows, provenance: prov, warnings }),
@@ -132,6 +137,8 @@ export interface ScanSnapshot {
   hosts: Map<string, { row: ScanHostRow; ports: Map<string, PortScanRow>; counted: CountedState[] }>;
   /** When the scan finished (ISO 8601), from provenance. */
   finishedAt: string;
+  /** True when the scan did not finish: a host it lacks may simply not have been reached. */
+  partial: boolean;
 }
 
 /** Key of a port in a snapshot: `443/tcp`. */
@@ -171,5 +178,5 @@ export function snapshotOf(datasets: readonly AnyDataset[], where = "datasets"):
   const hosts: ScanSnapshot["hosts"] = new Map();
   for (const row of hostsDs.rows) hosts.set(row.address, { row, ports: new Map(), counted: countedStates(row) });
   for (const p of portsDs?.rows ?? []) hosts.get(p.address)?.ports.set(portKey(p.port, p.protocol), p);
-  return { hosts, finishedAt: hostsDs.provenance.finishedAt };
+  return { hosts, finishedAt: hostsDs.provenance.finishedAt, partial: hostsDs.warnings.some((w) => w.startsWith(PARTIAL_MARK)) };
 }

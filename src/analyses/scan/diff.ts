@@ -6,6 +6,9 @@
  * A port missing from one scan's listed ports takes that host's counted state (extraports): the
  * one whose port list holds it, or, without lists, the only one; otherwise it was not scanned
  * there and only an open port on the other side is reported.
+ *
+ * A host missing from a scan that did not finish (interrupted, nmap stopped) was perhaps never
+ * reached: it is reported as host-not-reached or host-not-in-baseline, never as gone or new.
  */
 import { makeDataset, provenance } from "../../dataset/create.js";
 import { registerDatasetKind } from "../../dataset/json.js";
@@ -17,6 +20,10 @@ import { countedStateOf } from "./ports/ranges.js";
 export const ChangeKind = {
   hostNew: "host-new",
   hostGone: "host-gone",
+  /** In the baseline, missing from this scan, which did not finish. */
+  hostNotReached: "host-not-reached",
+  /** In this scan, missing from the baseline, which did not finish. */
+  hostNotInBaseline: "host-not-in-baseline",
   hostStatus: "host-status",
   portOpened: "port-opened",
   portClosed: "port-closed",
@@ -79,11 +86,13 @@ export function diffScans(before: ScanSnapshot, after: ScanSnapshot): ScanChange
     const hostname = a?.row.hostname ?? b?.row.hostname ?? null;
     const host = (change: ChangeKind, was: string | null, now: string | null) => changes.push({ address, hostname, port: null, protocol: null, change, before: was, after: now });
     if (!b) {
-      host(ChangeKind.hostNew, null, `${a!.row.status}; open: ${openPorts(a!)}`);
+      if (before.partial) host(ChangeKind.hostNotInBaseline, "not reached: the baseline scan did not finish", `${a!.row.status}; open: ${openPorts(a!)}`);
+      else host(ChangeKind.hostNew, null, `${a!.row.status}; open: ${openPorts(a!)}`);
       continue;
     }
     if (!a) {
-      host(ChangeKind.hostGone, `${b.row.status}; open: ${openPorts(b)}`, null);
+      if (after.partial) host(ChangeKind.hostNotReached, `${b.row.status}; open: ${openPorts(b)}`, "not reached: this scan did not finish");
+      else host(ChangeKind.hostGone, `${b.row.status}; open: ${openPorts(b)}`, null);
       continue;
     }
     if (a.row.status !== b.row.status) host(ChangeKind.hostStatus, b.row.status, a.row.status);

@@ -44,6 +44,25 @@ describe("diffScans", () => {
     const changes = diffScans(snap("1_hosts.xml"), snap("1_hosts_down.xml")).map(brief);
     expect(changes).toEqual(["10.1.1.1 host-new - → up; open: none", "127.0.0.1 host-gone up; open: 22/tcp 25/tcp 111/tcp 631/tcp 3306/tcp → -"]);
   });
+
+  it("does not call a host gone or new when the scan missing it did not finish", () => {
+    // The same two files with their <runstats> cut off, as an interrupted nmap leaves them.
+    const partial = (f: string) => {
+      const xml = readFileSync(join(FILES, f), "utf8").replace(/<runstats>[\s\S]*<\/runstats>/, "");
+      const ds = scanToDatasets(parseNmapXml(xml, f));
+      return snapshotOf(parseBundle(toJson(makeBundle([ds.hosts, ds.ports])), f).datasets, f);
+    };
+    expect(partial("1_hosts_down.xml").partial).toBe(true);
+    expect(snap("1_hosts_down.xml").partial).toBe(false);
+    expect(diffScans(snap("1_hosts.xml"), partial("1_hosts_down.xml")).map(brief)).toEqual([
+      "10.1.1.1 host-new - → up; open: none",
+      "127.0.0.1 host-not-reached up; open: 22/tcp 25/tcp 111/tcp 631/tcp 3306/tcp → not reached: this scan did not finish",
+    ]);
+    expect(diffScans(partial("1_hosts.xml"), snap("1_hosts_down.xml")).map(brief)).toEqual([
+      "10.1.1.1 host-not-in-baseline not reached: the baseline scan did not finish → up; open: none",
+      "127.0.0.1 host-gone up; open: 22/tcp 25/tcp 111/tcp 631/tcp 3306/tcp → -",
+    ]);
+  });
 });
 
 const POLICY = `# exposure policy
