@@ -194,4 +194,12 @@ describe("hostile XML", () => {
     expect(r.partial).toBe(true);
     expect(r.warnings.join()).toMatch(/skipped: ENMAP: DOCTYPE.*defused_et_local_includer.xml:2:1/);
   });
+
+  it("turns a start or finish time out of Date's range into a warning naming the attribute, not a RangeError", () => {
+    const xml = `<?xml version="1.0"?><nmaprun scanner="nmap" start="99999999999999" version="7.93"><host><status state="up"/><address addr="198.18.32.11" addrtype="ipv4"/></host><runstats><finished time="1e300"/><hosts up="1" down="0" total="1"/></runstats></nmaprun>`;
+    const r = parseNmapXml(xml, "far.xml");
+    expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.11"]);
+    expect(r.startedAt).toBe(new Date(0).toISOString());
+    expect(r.warnings).toEqual(['far.xml: <nmaprun start="99999999999999" is not a time; ignored', 'far.xml: <finished time="1e+300" is not a time; ignored']);
+  });
 });

@@ -20,6 +20,12 @@ describe("parsePorts", () => {
     expect(parsePorts("X11,Elite,nfs-or-iis,HTTP", s)).toEqual([80, 1025, 6000, 31337]);
   });
 
+  it("refuses a top-N larger than the services table ranks, instead of scanning fewer ports", () => {
+    const s = builtinServices();
+    expect(parsePorts("top1000", s).length).toBe(1000);
+    expect(() => parsePorts("22,top5000", s)).toThrow(/"top5000" at column 4.*built-in top-1000 ranks only 1000 TCP ports; ask for top1000 or fewer, or give - for all/);
+  });
+
   it("names the bad item and its column", () => {
     expect(() => parsePorts("22,70000")).toThrow(/"70000" at column 4.*above 65535/);
     expect(() => parsePorts("22,,80")).toThrow(/column 4/);

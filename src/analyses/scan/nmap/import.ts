@@ -38,8 +38,15 @@ function shown(v: string | undefined): string {
   return formatBanner(Buffer.from(v ?? "", "utf8")) ?? "";
 }
 
-function isoOf(seconds: number | null): string | null {
-  return seconds === null ? null : new Date(seconds * 1000).toISOString();
+/** ISO text of a Unix time from the file, or null (with a warning naming `what` when it is no time). */
+function isoOf(seconds: number | null, what: string, source: string, warnings: string[]): string | null {
+  if (seconds === null) return null;
+  const d = new Date(seconds * 1000);
+  if (Number.isNaN(d.getTime())) {
+    warnings.push(`${source}: ${what}="${seconds}" is not a time; ignored`);
+    return null;
+  }
+  return d.toISOString();
 }
 
 function hostOf(h: XmlElement, source: string, warnings: string[]): HostResult {
@@ -136,7 +143,7 @@ export function parseNmapXml(text: string, source = "nmap.xml"): ScanResult {
   }
   if (!runstats) warnings.push(`${source}: no <runstats>: the scan may have been cut short`);
   const scaninfo = children(root, "scaninfo").map((s) => ({ type: s.attrs.type ?? null, protocol: s.attrs.protocol ?? null, numservices: num(s.attrs.numservices) }));
-  const startedAt = isoOf(num(root.attrs.start)) ?? new Date(0).toISOString();
+  const startedAt = isoOf(num(root.attrs.start), "<nmaprun start", source, warnings) ?? new Date(0).toISOString();
   return {
     source: "nmap-xml",
     hosts,
@@ -151,7 +158,7 @@ export function parseNmapXml(text: string, source = "nmap.xml"): ScanResult {
       elapsedS: num(finished?.attrs.elapsed),
     },
     startedAt,
-    finishedAt: isoOf(num(finished?.attrs.time)) ?? startedAt,
+    finishedAt: isoOf(num(finished?.attrs.time), "<finished time", source, warnings) ?? startedAt,
   };
 }
 

@@ -39,7 +39,9 @@ export function parsePorts(spec: string, services?: ServicesTable): number[] {
       if (!services) bad(spec, item, column, "top-N needs a services table");
       const n = Number(top[1]);
       if (n < 1 || n > 65536) bad(spec, item, column, "N must be 1 to 65536");
-      for (const p of services.top(n)) mark[p] = 1;
+      const ranked = services.top(n);
+      if (ranked.length < n) bad(spec, item, column, `${services.source} ranks only ${ranked.length} TCP ports; ask for top${ranked.length} or fewer, or give - for all`);
+      for (const p of ranked) mark[p] = 1;
       continue;
     }
     const m = /^(\d{1,5})?(-)?(\d{1,5})?$/.exec(item);
