@@ -12,18 +12,23 @@ export const MAX_RANGES = 4096;
 const PREFIX: Record<string, string> = { tcp: "T", udp: "U", sctp: "S" };
 const PROTOCOL: Record<string, string> = { T: "tcp", U: "udp", S: "sctp" };
 
-/** Sorted ports of one protocol → `1-49,61-100`, or null above {@link MAX_RANGES} ranges. */
-export function portRanges(ports: readonly number[]): string | null {
+/** Ports as ranges (`1-49,61-100`), sorted and de-duplicated first; null above `maxRanges` ranges. */
+export function compactRanges(ports: readonly number[], maxRanges = Infinity): string | null {
   const sorted = [...ports].sort((a, b) => a - b);
   const out: string[] = [];
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1]! <= sorted[j]! + 1) j++;
     out.push(sorted[i] === sorted[j] ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
-    if (out.length > MAX_RANGES) return null;
+    if (out.length > maxRanges) return null;
     i = j + 1;
   }
   return out.join(",");
+}
+
+/** The ports of one protocol → `1-49,61-100`, or null above {@link MAX_RANGES} ranges. */
+export function portRanges(ports: readonly number[]): string | null {
+  return compactRanges(ports, MAX_RANGES);
 }
 
 /** `T:` + ranges for one protocol (`tcp` → `T:1-49`). */

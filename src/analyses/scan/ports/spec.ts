@@ -4,6 +4,7 @@
  * for the N most frequent TCP ports. TCP only: `U:`/`S:` parts are refused.
  */
 import { NetreportError } from "../../../errors.js";
+import { compactRanges } from "./ranges.js";
 import type { ServicesTable } from "./services.js";
 
 function bad(spec: string, item: string, column: number, why: string): never {
@@ -64,12 +65,5 @@ export function parsePorts(spec: string, services?: ServicesTable): number[] {
 
 /** Writes ports compactly as ranges (`22,80-81,443`), the inverse of {@link parsePorts}. */
 export function formatPorts(ports: readonly number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < ports.length; ) {
-    let j = i;
-    while (j + 1 < ports.length && ports[j + 1] === ports[j]! + 1) j++;
-    out.push(j === i ? `${ports[i]}` : `${ports[i]}-${ports[j]}`);
-    i = j + 1;
-  }
-  return out.join(",");
+  return compactRanges(ports) ?? "";
 }
