@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 import { getSystemErrorName } from "node:util";
 import type { ProbeOutcome } from "./classify.js";
 import { after, cancel, type Deadline } from "./deadlines.js";
-import type { ConnectEffect } from "./tcp.js";
+import { readBanner, type ConnectEffect } from "./tcp.js";
 
 interface TcpHandle {
   connect(req: ConnectReq, address: string, port: number): number;
@@ -96,30 +96,3 @@ export const rawTcpConnect: ConnectEffect | null = wrap
       })
   : null;
 
-/** Reads up to `bytes` the peer sends within `ms`, then resets the connection. */
-function readBanner(socket: Socket, ms: number, bytes: number): Promise<Uint8Array | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let finished = false;
-    const stop = () => {
-      if (finished) return;
-      finished = true;
-      cancel(timer);
-      socket.removeAllListeners();
-      socket.on("error", () => {});
-      if (socket.readyState === "open") socket.resetAndDestroy();
-      else socket.destroy();
-      resolve(size ? Buffer.concat(chunks).subarray(0, bytes) : null);
-    };
-    const timer = after(ms, stop);
-    socket.on("data", (d: Buffer) => {
-      chunks.push(d);
-      size += d.length;
-      if (size >= bytes) stop();
-    });
-    socket.once("end", stop);
-    socket.once("error", stop);
-    socket.once("close", stop);
-  });
-}

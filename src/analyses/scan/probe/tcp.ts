@@ -53,22 +53,42 @@ export const tcpConnect: ConnectEffect = (req) =>
       // another source port, which then finds the port's real state.
       if (isSelfConnection(socket)) return finish({ kind: "error", code: "ESELFCONNECT", banner: null, rttMs });
       if (req.bannerMs <= 0) return finish({ kind: "connected", code: null, banner: null, rttMs });
+      // The banner wait replaces the connect timeout; readBanner resets the connection after it.
+      done = true;
       cancel(timer);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const stop = () => finish({ kind: "connected", code: null, banner: size ? Buffer.concat(chunks).subarray(0, req.bannerBytes) : null, rttMs });
-      timer = after(req.bannerMs, stop);
-      socket.on("data", (d: Buffer) => {
-        chunks.push(d);
-        size += d.length;
-        if (size >= req.bannerBytes) stop();
-      });
-      socket.once("end", stop);
       socket.removeAllListeners("error");
-      socket.once("error", stop);
+      void readBanner(socket, req.bannerMs, req.bannerBytes).then((banner) => resolve({ kind: "connected", code: null, banner, rttMs }));
     });
     socket.connect({ host: req.address, port: req.port, family: req.family });
   });
+
+/** Reads up to `bytes` the peer sends within `ms` (or until it closes), then resets the connection. */
+export function readBanner(socket: Socket, ms: number, bytes: number): Promise<Uint8Array | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let finished = false;
+    const stop = () => {
+      if (finished) return;
+      finished = true;
+      cancel(timer);
+      socket.removeAllListeners();
+      socket.on("error", () => {});
+      if (socket.readyState === "open") socket.resetAndDestroy();
+      else socket.destroy();
+      resolve(size ? Buffer.concat(chunks).subarray(0, bytes) : null);
+    };
+    const timer = after(ms, stop);
+    socket.on("data", (d: Buffer) => {
+      chunks.push(d);
+      size += d.length;
+      if (size >= bytes) stop();
+    });
+    socket.once("end", stop);
+    socket.once("error", stop);
+    socket.once("close", stop);
+  });
+}
 
 /**
  * True when a socket connected to itself: on loopback, a connect() to a port nobody listens on
