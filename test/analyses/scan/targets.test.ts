@@ -97,6 +97,19 @@ describe("parseTargets", () => {
     expect([...six.targets()][0]?.address).toBe("2001:db8::4");
   });
 
+  it("uses a name that resolved to IPv6 as that one address, with a warning, as target and as exclusion", async () => {
+    const resolve = async (name: string) => (name === "v6.example" ? ["2001:db8::4"] : ["198.18.33.4"]);
+    // As a target: the address alone, and the prefix is said to be ignored.
+    const t = await planTargets(parseTargets("v6.example/24"), { resolve, maxHosts: 1 << 20 });
+    expect([...t.targets()].map((x) => x.address)).toEqual(["2001:db8::4"]);
+    expect(t.warnings).toEqual(["v6.example/24: the /24 prefix is for an IPv4 address, and v6.example resolved to IPv6 2001:db8::4; only that address is used"]);
+    // As an exclusion: the same one address, not the 2^104 addresses of a /24 IPv6 network.
+    const e = await planTargets(parseTargets("2001:db8::/126 2001:db9::1"), { resolve, exclude: parseTargets("v6.example/24") });
+    expect([...e.targets()].map((x) => x.address)).toEqual(["2001:db8::", "2001:db8::1", "2001:db8::2", "2001:db8::3", "2001:db9::1"]);
+    const near = await planTargets(parseTargets("2001:db8::4/126"), { resolve, exclude: parseTargets("v6.example/24") });
+    expect([...near.targets()].map((x) => x.address)).toEqual(["2001:db8::5", "2001:db8::6", "2001:db8::7"]);
+  });
+
   it("expands small IPv6 networks", async () => {
     expect(await list("2001:db8::1/126")).toEqual(["2001:db8::", "2001:db8::1", "2001:db8::2", "2001:db8::3"]);
   });

@@ -108,7 +108,8 @@ function matcherOf(r: Resolved): Matcher {
     if (!r.address) return () => false;
     family = r.address.family;
     base = r.address.value;
-    bits = spec.bits ?? (family === 4 ? 32 : 128);
+    // A name's prefix counts in IPv4 bits (specSize); a name that resolved to IPv6 stands for itself.
+    bits = spec.bits !== null && family === 4 ? spec.bits : family === 4 ? 32 : 128;
   }
   const shift = BigInt((family === 4 ? 32 : 128) - bits);
   const net = base >> shift;
@@ -131,6 +132,7 @@ async function resolveAll(specs: readonly TargetSpec[], opts: PlanOptions, cache
     try {
       address = pick(await p, opts.family);
       if (!address) warnings.push(`${spec.name} has no IPv${opts.family ?? "4/6"} address; skipped`);
+      else if (address.family === 6 && spec.bits !== null) warnings.push(`${spec.token}: the /${spec.bits} prefix is for an IPv4 address, and ${spec.name} resolved to IPv6 ${formatIpv6(address.value)}; only that address is used`);
     } catch (e) {
       warnings.push(`${spec.name} did not resolve (${(e as Error).message}); skipped`);
     }
