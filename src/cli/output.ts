@@ -9,11 +9,13 @@
  *           ├─ csv:  each dataset → <name>.<kind>.csv
  *           └─ xlsx: every dataset as a sheet, findings as one more → <name>.xlsx
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, realpath, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { NetreportError } from "../errors.js";
 import { datasetToCsv } from "../dataset/csv.js";
 import { makeBundle, toJson } from "../dataset/json.js";
+import type { AnyDataset } from "../dataset/types.js";
+import { refuseInputOverwrite } from "./overwrite.js";
 import type { Report, PaperSize } from "../report/types.js";
 import type { HtmlOptions } from "../report/html.js";
 import type { CommandIo } from "./command.js";
@@ -30,6 +32,10 @@ export interface OutputOptions {
   /** Base file name without extension. */
   name: string;
   paper: PaperSize;
+  /** Files the command reads (report description, baseline, captures…); no output may be one of them. Default none. */
+  inputs?: string[];
+  /** Files the command writes into `outDir` besides the formats' (`<name>.kml`, `<name>.route.svg`). Default none. */
+  extraFiles?: string[];
 }
 
 /** Reads the shared output options from a command's parsed options. */
@@ -53,6 +59,33 @@ export function outputOptions(options: Record<string, unknown>, defaultName: str
   };
 }
 
+/** Where the CSV of each dataset goes, in dataset order. */
+function csvPaths(dir: string, name: string, datasets: readonly AnyDataset[]): string[] {
+  return datasets.map((ds) => join(dir, `${name}.${ds.kind}.csv`));
+}
+
+/**
+ * Refuses (EUSAGE, naming both paths) any output of `opts` that is one of `opts.inputs`: the
+ * formats' files, `opts.extraFiles`, and each dataset's CSV. Commands call it with `datasets`
+ * null before their work (a scan can take hours), where any `<name>.*.csv` in the output folder
+ * stands for the CSV files; {@link writeOutputs} calls it again with the datasets before writing.
+ */
+export async function checkOutputs(opts: OutputOptions, datasets: readonly AnyDataset[] | null = null): Promise<void> {
+  if (!opts.inputs?.length) return;
+  const dir = resolve(opts.outDir);
+  const paths = opts.formats.filter((f) => f !== "csv").map((f) => join(dir, `${opts.name}.${f}`));
+  paths.push(...(opts.extraFiles ?? []).map((f) => join(dir, f)));
+  let csvLike: ((path: string) => boolean) | undefined;
+  if (opts.formats.includes("csv")) {
+    if (datasets) paths.push(...csvPaths(dir, opts.name, datasets));
+    else {
+      const dirs = new Set([dir, await realpath(dir).catch(() => dir)]);
+      csvLike = (path) => dirs.has(dirname(path)) && basename(path).startsWith(`${opts.name}.`) && path.endsWith(".csv");
+    }
+  }
+  await refuseInputOverwrite(paths, opts.inputs, csvLike);
+}
+
 /**
  * Writes `report` in every requested format; returns the paths written, in order.
  * @param render template options for the HTML (a user templates folder).
@@ -64,12 +97,13 @@ export async function writeOutputs(
   render: Omit<HtmlOptions, "paper"> = {},
 ): Promise<string[]> {
   const dir = resolve(opts.outDir);
+  await checkOutputs(opts, report.datasets ?? []);
   await mkdir(dir, { recursive: true }).catch((e: unknown) => {
     throw new NetreportError("EOUTPUT", `cannot create output folder: ${(e as Error).message}`, { where: dir, cause: e });
   });
   const written: string[] = [];
   const put = async (file: string, data: string | Uint8Array) => {
-    const path = join(dir, file);
+    const path = resolve(dir, file);
     try {
       await writeFile(path, data);
     } catch (e) {
@@ -96,7 +130,7 @@ export async function writeOutputs(
         await put(`${opts.name}.json`, toJson(makeBundle(report.datasets ?? [], report.findings ?? [])));
         break;
       case "csv":
-        for (const ds of report.datasets ?? []) await put(`${opts.name}.${ds.kind}.csv`, datasetToCsv(ds));
+        for (const [i, path] of csvPaths(dir, opts.name, report.datasets ?? []).entries()) await put(path, datasetToCsv(report.datasets![i]!));
         break;
       case "xlsx": {
         const { datasetsToXlsx } = await import("../render/xlsx.js");

@@ -5,7 +5,7 @@
 import { progressBar } from "../progress.js";
 import { openCliGeo } from "../geoip.js";
 import { NetreportError } from "../../errors.js";
-import { outputOptions, writeOutputs } from "../output.js";
+import { checkOutputs, outputOptions, writeOutputs } from "../output.js";
 import type { CommandSpec } from "../command.js";
 import type { PcapThresholds } from "../../analyses/pcap/thresholds.js";
 
@@ -83,7 +83,14 @@ export const pcapCommand: CommandSpec = {
     if (!live && files.length === 0) throw new NetreportError("EUSAGE", "give capture files or --live <iface>", { where: "pcap" });
     if (live && files.length) throw new NetreportError("EUSAGE", "give either capture files or --live, not both", { where: "--live" });
     const thresholds = thresholdsFromOptions(options);
-    const out = outputOptions(options, live ? `pcap-live-${live}` : "pcap");
+    const name = String(options.name ?? (live ? `pcap-live-${live}` : "pcap"));
+    const out = {
+      ...outputOptions(options, name),
+      inputs: [...files, options.geoipDb, options.asnDb].filter((f): f is string => typeof f === "string"),
+      extraFiles: options.kml ? [`${name}.kml`] : [],
+    };
+    // Before reading the captures, which can take minutes.
+    await checkOutputs(out);
     const [{ analysePcap, captureLive, createPcapSession }, compose] = await Promise.all([import("../../analyses/pcap/index.js"), import("../../report/compose/pcap.js")]);
     const geo = await openCliGeo(options, io);
     let result;
@@ -131,7 +138,7 @@ export const pcapCommand: CommandSpec = {
       const { writeFile, mkdir } = await import("node:fs/promises");
       const { join, resolve } = await import("node:path");
       const { kml, warnings } = compose.composePcapKml(result);
-      const path = join(resolve(out.outDir), `${out.name}.kml`);
+      const path = join(resolve(out.outDir), `${name}.kml`);
       await mkdir(resolve(out.outDir), { recursive: true });
       await writeFile(path, kml).catch((e: unknown) => {
         throw new NetreportError("EOUTPUT", `cannot write: ${(e as Error).message}`, { where: path, cause: e });

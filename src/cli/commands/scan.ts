@@ -12,7 +12,7 @@
  */
 import { etaText, progressBar } from "../progress.js";
 import { NetreportError } from "../../errors.js";
-import { outputOptions, writeOutputs } from "../output.js";
+import { checkOutputs, outputOptions, writeOutputs } from "../output.js";
 import type { CommandIo, CommandSpec } from "../command.js";
 import type { ScanResult } from "../../analyses/scan/types.js";
 import type { ScanSnapshot, ServicesTable, TargetSpec } from "../../analyses/scan/index.js";
@@ -159,7 +159,10 @@ export const scanCommand: CommandSpec = {
       throw new NetreportError("EUSAGE", "name the targets to scan (or --targets-file, or --import nmap XML); netreport never picks a range by itself", { where: "scan" });
     }
     if (options.failOn !== undefined && !options.policy) throw new NetreportError("EUSAGE", "--fail-on needs a --policy to judge findings by", { where: "--fail-on" });
-    const out = outputOptions(options, "scan");
+    const inputs = [...imports, targetsFile, options.policy, options.baseline].filter((f): f is string => typeof f === "string");
+    const out = { ...outputOptions(options, "scan"), inputs };
+    // Before a single probe: a scan can take hours, and its outputs must not replace its baseline.
+    await checkOutputs(out);
     const [scan, compose] = await Promise.all([import("../../analyses/scan/index.js"), import("../../report/compose/scan.js")]);
     const services = scan.loadServices();
     // 1. Check everything the user gave before a single probe: ports, targets, policy, baseline.

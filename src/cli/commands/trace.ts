@@ -5,7 +5,7 @@
  */
 import { openCliGeo } from "../geoip.js";
 import { NetreportError } from "../../errors.js";
-import { outputOptions, writeOutputs } from "../output.js";
+import { checkOutputs, outputOptions, writeOutputs } from "../output.js";
 import type { CommandSpec } from "../command.js";
 
 function integer(value: unknown, flag: string, min: number, max: number): number {
@@ -64,7 +64,13 @@ export const traceCommand: CommandSpec = {
     const from = options.from as string | undefined;
     if (!from && !targets.length) throw new NetreportError("EUSAGE", "give target addresses or --from <json>", { where: "trace" });
     if (from && targets.length) throw new NetreportError("EUSAGE", "give either targets or --from, not both", { where: "--from" });
-    const out = outputOptions(options, "trace");
+    const name = String(options.name ?? "trace");
+    const out = {
+      ...outputOptions(options, name),
+      inputs: [from, options.geoipDb, options.asnDb].filter((f): f is string => typeof f === "string"),
+      extraFiles: options.graph ? [`${name}.route.svg`, `${name}.route.png`] : [],
+    };
+    await checkOutputs(out);
     const [trace, compose] = await Promise.all([import("../../analyses/trace/index.js"), import("../../report/compose/trace.js")]);
     let result;
     let attributions: string[] = [];
@@ -113,7 +119,7 @@ export const traceCommand: CommandSpec = {
       const g = await compose.renderRouteGraph(result);
       await mkdir(resolve(out.outDir), { recursive: true });
       for (const [ext, data] of [["svg", g.svg], ["png", g.png]] as const) {
-        const path = join(resolve(out.outDir), `${out.name}.route.${ext}`);
+        const path = join(resolve(out.outDir), `${name}.route.${ext}`);
         await writeFile(path, data).catch((e: unknown) => {
           throw new NetreportError("EOUTPUT", `cannot write: ${(e as Error).message}`, { where: path, cause: e });
         });
