@@ -2,12 +2,15 @@
  * The shared output options of every analysis command and the writer behind them:
  * `--format html,pdf,png,json,csv,xlsx --out <dir> --name <base> --paper A4|Letter`.
  *
- *   report ─┬─ html: renderHtml → <name>.html
- *           ├─ pdf:  renderHtml → Chromium print → <name>.pdf
- *           ├─ png:  renderHtml → Chromium screenshot (first page) → <name>.png
- *           ├─ json: datasets + findings → <name>.json (a ResultBundle)
- *           ├─ csv:  each dataset → <name>.<kind>.csv
- *           └─ xlsx: every dataset as a sheet, findings as one more → <name>.xlsx
+ *   report ─┬─ 1. json: datasets + findings → <name>.json (a ResultBundle)
+ *           ├─ 2. csv:  each dataset → <name>.<kind>.csv
+ *           ├─ 3. xlsx: every dataset as a sheet, findings as one more → <name>.xlsx
+ *           ├─ 4. html: renderHtml → <name>.html
+ *           ├─ 5. pdf:  renderHtml → Chromium print → <name>.pdf
+ *           └─ 6. png:  renderHtml → Chromium screenshot (first page) → <name>.png
+ *
+ * Written in that order whatever the order typed, each format on its own: a missing Chromium or
+ * a template error costs its formats, not the JSON of a long scan.
  */
 import { mkdir, realpath, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
@@ -18,6 +21,7 @@ import type { AnyDataset } from "../dataset/types.js";
 import { refuseInputOverwrite } from "./overwrite.js";
 import type { Report, PaperSize } from "../report/types.js";
 import type { HtmlOptions } from "../report/html.js";
+import type { RenderedReport } from "../report/render.js";
 import type { CommandIo } from "./command.js";
 
 /** Output formats a command can write. */
@@ -86,8 +90,54 @@ export async function checkOutputs(opts: OutputOptions, datasets: readonly AnyDa
   await refuseInputOverwrite(paths, opts.inputs, csvLike);
 }
 
+/** The order formats are written in: data first, so a failed render cannot cost them. */
+const WRITE_ORDER: readonly OutputFormat[] = ["json", "csv", "xlsx", "html", "pdf", "png"];
+
+/** One output that could not be written. */
+interface Failure {
+  format: OutputFormat;
+  path: string;
+  error: unknown;
+}
+
 /**
- * Writes `report` in every requested format; returns the paths written, in order.
+ * The error that ends a run where outputs failed: one failure keeps its code and hint and says
+ * which format and file it cost; several are listed, formats that failed alike together.
+ */
+function outputsFailed(failures: readonly Failure[]): NetreportError {
+  // Formats that failed alike (no Chromium: pdf and png) are told together.
+  const alike = new Map<unknown, Failure[]>();
+  for (const f of failures) {
+    const e = f.error;
+    const key = e instanceof NetreportError && e.where !== f.path ? `${e.code}\0${e.message}\0${e.where}` : e;
+    alike.set(key, [...(alike.get(key) ?? []), f]);
+  }
+  const groups = [...alike.values()].map((lost) => {
+    const error = lost[0]!.error;
+    const e = error instanceof NetreportError ? error : null;
+    const files = lost.map((f) => `${f.format} ${f.path}`).join(", ");
+    // The cause's own place (a template line), unless it is just the file again.
+    const where = e?.where && !lost.some((f) => f.path === e.where) ? e.where : null;
+    const message = e ? e.message : `${lost.map((f) => f.format).join(", ")} failed: ${(error as Error)?.message ?? String(error)}`;
+    return { error, code: e?.code ?? "EOUTPUT", hint: e?.hint, files, where, message };
+  });
+  if (groups.length === 1) {
+    const g = groups[0]!;
+    return new NetreportError(g.code, g.message, { where: `not written: ${g.files}${g.where ? `; ${g.where}` : ""}`, ...(g.hint ? { hint: g.hint } : {}), cause: g.error });
+  }
+  const codes = new Set(groups.map((g) => g.code));
+  const hints = [...new Set(groups.map((g) => g.hint).filter((h): h is string => Boolean(h)))];
+  const listed = groups.map((g) => `${g.files}${g.where ? ` (${g.where})` : ""}: ${g.code}: ${g.message}`);
+  return new NetreportError(codes.size === 1 ? groups[0]!.code : "EOUTPUT", `${failures.length} outputs not written: ${listed.join("; ")}`, {
+    ...(hints.length ? { hint: hints.join("; ") } : {}),
+    cause: groups.map((g) => g.error),
+  });
+}
+
+/**
+ * Writes `report` in every requested format, data formats first (json, csv, xlsx), then html,
+ * then pdf and png; returns the paths written. A format that fails does not stop the others:
+ * every failure is reported at the end, in one error naming each format and file it cost.
  * @param render template options for the HTML (a user templates folder).
  */
 export async function writeOutputs(
@@ -97,51 +147,57 @@ export async function writeOutputs(
   render: Omit<HtmlOptions, "paper"> = {},
 ): Promise<string[]> {
   const dir = resolve(opts.outDir);
-  await checkOutputs(opts, report.datasets ?? []);
+  const datasets = report.datasets ?? [];
+  await checkOutputs(opts, datasets);
   await mkdir(dir, { recursive: true }).catch((e: unknown) => {
     throw new NetreportError("EOUTPUT", `cannot create output folder: ${(e as Error).message}`, { where: dir, cause: e });
   });
   const written: string[] = [];
-  const put = async (file: string, data: string | Uint8Array) => {
+  const failures: Failure[] = [];
+  // Makes and writes one file; a failure in either is recorded against its format and path.
+  const put = async (format: OutputFormat, file: string, make: () => string | Uint8Array | Promise<string | Uint8Array>) => {
     const path = resolve(dir, file);
     try {
-      await writeFile(path, data);
-    } catch (e) {
-      throw new NetreportError("EOUTPUT", `cannot write: ${(e as Error).message}`, { where: path, cause: e });
+      const data = await make();
+      await writeFile(path, data).catch((e: unknown) => {
+        throw new NetreportError("EOUTPUT", `cannot write: ${(e as Error).message}`, { where: path, cause: e });
+      });
+    } catch (error) {
+      failures.push({ format, path, error });
+      return;
     }
     written.push(path);
     io?.stderr.write(`wrote ${path}\n`);
   };
-  const needsHtml = opts.formats.some((f) => f === "html" || f === "pdf" || f === "png");
-  const { renderReport } = await import("../report/render.js");
-  const rendered = needsHtml ? await renderReport(report, { ...render, paper: opts.paper }) : undefined;
-  for (const format of opts.formats) {
+  // One HTML rendering for html, pdf and png, made when the first of them is written.
+  let rendered: Promise<RenderedReport> | undefined;
+  const page = () => (rendered ??= import("../report/render.js").then(({ renderReport }) => renderReport(report, { ...render, paper: opts.paper })));
+  for (const format of WRITE_ORDER.filter((f) => opts.formats.includes(f))) {
     switch (format) {
-      case "html":
-        await put(`${opts.name}.html`, rendered!.html);
-        break;
-      case "pdf":
-        await put(`${opts.name}.pdf`, await rendered!.pdf());
-        break;
-      case "png":
-        await put(`${opts.name}.png`, await rendered!.png());
-        break;
       case "json":
-        await put(`${opts.name}.json`, toJson(makeBundle(report.datasets ?? [], report.findings ?? [])));
+        await put(format, `${opts.name}.json`, () => toJson(makeBundle(datasets, report.findings ?? [])));
         break;
       case "csv":
-        for (const [i, path] of csvPaths(dir, opts.name, report.datasets ?? []).entries()) await put(path, datasetToCsv(report.datasets![i]!));
+        for (const [i, path] of csvPaths(dir, opts.name, datasets).entries()) await put(format, path, () => datasetToCsv(datasets[i]!));
         break;
-      case "xlsx": {
-        const { datasetsToXlsx } = await import("../render/xlsx.js");
-        await put(`${opts.name}.xlsx`, await datasetsToXlsx(report.datasets ?? [], { findings: report.findings ?? [] }));
+      case "xlsx":
+        await put(format, `${opts.name}.xlsx`, async () => (await import("../render/xlsx.js")).datasetsToXlsx(datasets, { findings: report.findings ?? [] }));
         break;
-      }
+      case "html":
+        await put(format, `${opts.name}.html`, async () => (await page()).html);
+        break;
+      case "pdf":
+        await put(format, `${opts.name}.pdf`, async () => (await page()).pdf());
+        break;
+      case "png":
+        await put(format, `${opts.name}.png`, async () => (await page()).png());
+        break;
       default: {
         const never: never = format;
         throw new Error(`unhandled format ${String(never)}`);
       }
     }
   }
+  if (failures.length) throw outputsFailed(failures);
   return written;
 }
