@@ -1,8 +1,11 @@
 /**
  * Traffic over time and by service port.
  *
- * Timeline: packets and bytes per second are kept while streaming (memory grows with the
- * capture's duration, not its size), then merged into at most `bins` equal bins.
+ * Timeline: packets and bytes per second are kept while streaming, then merged into at most
+ * `bins` equal bins. Past MAX_SLOTS distinct slots (a capture spanning more than a day, or one
+ * whose timestamps are scattered) the slots are merged pairwise and widened, so memory stays
+ * bounded whatever the file's timestamps say. Packets dated outside JavaScript's date range
+ * (a damaged file, an absurd pcapng if_tsoffset) are counted apart and left out.
  * Ports: each TCP/UDP packet counts once under its lower port, taken as the service port
  * (80 for a client's 51234→80), which names services without tracking connection state.
  */
@@ -44,19 +47,48 @@ export function serviceName(port: number): string | null {
   return SERVICES[port] ?? null;
 }
 
+/** Most time slots kept while streaming. */
+const MAX_SLOTS = 100_000;
+/** Seconds either side of 1970 that a Date can show. */
+const DATE_RANGE_S = 8.64e12;
+
 /** Collects the timeline (at most `bins` bins, default 120) and the `limit` busiest ports (default 50). */
 export function traffic(bins = 120, limit = 50): Collector {
-  const perSecond = new Map<number, { p: number; b: number }>();
+  // Packets and bytes per slot of `res` seconds, keyed by slot number (second / res).
+  let slots = new Map<number, { p: number; b: number }>();
+  let res = 1;
+  const outside = { p: 0, b: 0 };
   const ports = new Map<number, { p: number; b: number }>();
   let lastSec = NaN;
   let lastBin: { p: number; b: number } | undefined;
+  /** Halves the slot count: slot k joins slot k >> 1 at twice the width. */
+  const widen = () => {
+    const merged = new Map<number, { p: number; b: number }>();
+    for (const [k, v] of slots) {
+      const m = merged.get(Math.floor(k / 2));
+      if (m) {
+        m.p += v.p;
+        m.b += v.b;
+      } else merged.set(Math.floor(k / 2), v);
+    }
+    slots = merged;
+    res *= 2;
+  };
   return {
     packet(pkt, d) {
       const sec = Math.floor(pkt.tsUs / 1e6);
       if (sec !== lastSec) {
         lastSec = sec;
-        lastBin = perSecond.get(sec);
-        if (!lastBin) perSecond.set(sec, (lastBin = { p: 0, b: 0 }));
+        if (!(Math.abs(sec) <= DATE_RANGE_S)) lastBin = outside;
+        else {
+          lastBin = slots.get(Math.floor(sec / res));
+          if (!lastBin) {
+            while (slots.size >= MAX_SLOTS) widen();
+            const key = Math.floor(sec / res);
+            lastBin = slots.get(key);
+            if (!lastBin) slots.set(key, (lastBin = { p: 0, b: 0 }));
+          }
+        }
       }
       lastBin!.p++;
       lastBin!.b += pkt.origLen;
@@ -69,20 +101,25 @@ export function traffic(bins = 120, limit = 50): Collector {
       }
     },
     finish(ctx) {
-      const secs = [...perSecond.keys()].sort((a, b) => a - b);
+      const keys = [...slots.keys()].sort((a, b) => a - b);
       const rows: TimelineRow[] = [];
-      if (secs.length) {
-        const first = secs[0]!;
-        const span = secs.at(-1)! - first + 1;
+      if (keys.length) {
+        // In slots of `res` seconds: bins of a whole number of slots, counted by index (a float
+        // loop on the time itself would not end where t + width rounds back to t).
+        const first = keys[0]!;
+        const span = keys.at(-1)! - first + 1;
         const width = Math.max(1, Math.ceil(span / bins));
-        for (let t = first; t < first + span; t += width) rows.push({ start: isoUs(t * 1e6), width: width * 1000, packets: 0, bytes: 0 });
-        for (const s of secs) {
-          const row = rows[Math.floor((s - first) / width)]!;
-          const v = perSecond.get(s)!;
+        const count = Math.ceil(span / width);
+        for (let i = 0; i < count; i++) rows.push({ start: isoUs((first + i * width) * res * 1e6), width: width * res * 1000, packets: 0, bytes: 0 });
+        for (const k of keys) {
+          const row = rows[Math.floor((k - first) / width)]!;
+          const v = slots.get(k)!;
           row.packets += v.p;
           row.bytes += v.b;
         }
       }
+      const timelineWarnings = [...ctx.warnings];
+      if (outside.p) timelineWarnings.push(`${outside.p} packets are dated outside the range of dates (a damaged capture or a wrong interface time offset) and are left out of the timeline`);
       const timeline: TimelineDataset = makeDataset({
         kind: "pcapTimeline",
         schemaVersion: 1,
@@ -95,7 +132,7 @@ export function traffic(bins = 120, limit = 50): Collector {
         ],
         rows,
         provenance: ctx.provenance,
-        warnings: [...ctx.warnings],
+        warnings: timelineWarnings,
       });
       const portRows: PortRow[] = [...ports.entries()]
         .sort((a, b) => b[1].p - a[1].p)
