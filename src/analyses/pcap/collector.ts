@@ -56,3 +56,20 @@ export function isoUs(tsUs: number): string {
 export function refOf(pkt: RawPacket, ctx: CollectContext): PacketRef {
   return { file: ctx.file, packet: pkt.index, tsUs: pkt.tsUs };
 }
+
+/**
+ * Most keys (sources, flows, hosts) one collector tracks. A flood from spoofed addresses brings a
+ * new source with every packet; past this many, new keys are counted in the totals only, so
+ * memory stays bounded (about 0.5 KB a key and collector) and the run survives the capture.
+ */
+export const MAX_TRACKED = 100_000;
+
+/** Returns a function that adds, once, the note that `what` went past {@link MAX_TRACKED}. */
+export function capNote(what: string): (ctx: CollectContext) => void {
+  let noted = false;
+  return (ctx) => {
+    if (noted) return;
+    noted = true;
+    ctx.warnings.push(`more than ${MAX_TRACKED.toLocaleString("en")} ${what}: later ones are not tracked (a flood from spoofed addresses?), so ${what} tables and findings cover the first ${MAX_TRACKED.toLocaleString("en")}`);
+  };
+}

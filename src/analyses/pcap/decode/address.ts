@@ -15,6 +15,8 @@ export interface AddressTable {
   text(id: number): string;
   /** True when the id is an IPv6 address. */
   isV6(id: number): boolean;
+  /** True for a multicast address: 224.0.0.0/4 or ff00::/8. */
+  isMulticast(id: number): boolean;
 }
 
 /** Makes an empty address table. */
@@ -39,6 +41,7 @@ export function newAddressTable(): AddressTable {
       return (texts[i] ??= ipv6Text(bytes[i]!, 0));
     },
     isV6: (id) => id >= V6_BASE,
+    isMulticast: (id) => (id < V6_BASE ? id >>> 28 === 14 : bytes[id - V6_BASE]![0] === 0xff),
   };
 }
 

@@ -4,9 +4,12 @@
  *   - per destination:port per time window (how hard the target was hit at its peak).
  * A target is reported when one source sent it `ddosPackets` or more, when its busiest window
  * held `ddosWindowPackets` or more, or when many sources together sent `ddosPackets` or more.
+ * A pure TCP ACK (no payload, no SYN, FIN or RST) is not counted: a client downloading a large
+ * file acknowledges it with thousands of them, and that is no flood.
  */
 import type { Evidence, Finding } from "../../../dataset/finding.js";
-import { isoUs, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type Collector } from "../collector.js";
+import { TcpFlag } from "../decode/frame.js";
 import { protoName } from "../summarise/conversations.js";
 
 interface Pair {
@@ -42,26 +45,35 @@ export function ddos(): Collector {
   const cKey = new Float64Array(CACHE_SLOTS);
   const cPair: (Pair | undefined)[] = new Array(CACHE_SLOTS);
   const cTarget: (Target | undefined)[] = new Array(CACHE_SLOTS);
+  let pairCount = 0;
+  const cappedPairs = capNote("source → target pairs checked for floods");
+  const cappedTargets = capNote("targets checked for floods");
   return {
     packet(pkt, d, ctx) {
       if (d.sport < 0) return;
       const t = ctx.thresholds;
       if (t.ddosPort !== null && d.dport !== t.ddosPort) return;
+      if (d.proto === 6 && d.payloadLength === 0 && (d.tcpFlags & (TcpFlag.syn | TcpFlag.fin | TcpFlag.rst)) === 0) return;
       const tkey = d.dst * 65536 + d.dport;
       const slot = Math.imul((d.src | 0) ^ Math.imul(d.dst | 0, 0x9e3779b1) ^ d.dport, 0x85ebca6b) >>> CACHE_SHIFT;
       let p: Pair | undefined;
       let tg: Target | undefined;
       if (cSrc[slot] === d.src && cKey[slot] === tkey) {
-        p = cPair[slot]!;
+        p = cPair[slot];
         tg = cTarget[slot]!;
       } else {
-        let bySrc = pairs.get(d.src);
-        if (!bySrc) pairs.set(d.src, (bySrc = new Map()));
-        p = bySrc.get(tkey);
         tg = targets.get(tkey);
-        if (!tg) targets.set(tkey, (tg = { n: 0, sources: 0, win: -1, winN: 0, maxWin: 0, maxWinStart: 0, file: ctx.file }));
-        if (!p) {
+        if (!tg) {
+          if (targets.size >= MAX_TRACKED) return cappedTargets(ctx);
+          targets.set(tkey, (tg = { n: 0, sources: 0, win: -1, winN: 0, maxWin: 0, maxWinStart: 0, file: ctx.file }));
+        }
+        let bySrc = pairs.get(d.src);
+        p = bySrc?.get(tkey);
+        if (!p && pairCount >= MAX_TRACKED) cappedPairs(ctx);
+        else if (!p) {
+          if (!bySrc) pairs.set(d.src, (bySrc = new Map()));
           bySrc.set(tkey, (p = { n: 0, proto: d.proto, first: pkt.tsUs, last: pkt.tsUs, samples: [], file: ctx.file }));
+          pairCount++;
           tg.sources++;
         }
         cSrc[slot] = d.src;
@@ -69,9 +81,11 @@ export function ddos(): Collector {
         cPair[slot] = p;
         cTarget[slot] = tg;
       }
-      p.n++;
-      p.last = pkt.tsUs;
-      if (p.samples.length < 5) p.samples.push(pkt.index);
+      if (p) {
+        p.n++;
+        p.last = pkt.tsUs;
+        if (p.samples.length < 5) p.samples.push(pkt.index);
+      }
       tg.n++;
       const w = Math.floor(pkt.tsUs / (t.ddosWindowSeconds * 1e6));
       if (w !== tg.win) {

@@ -8,7 +8,7 @@
  *     characters mixing digits and letters (e.g. Foudre's `db54a845.top`).
  */
 import type { Finding } from "../../../dataset/finding.js";
-import { isoUs, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type Collector } from "../collector.js";
 
 /** True when a host name looks machine-generated (hex label of 8+ chars with digits and letters). */
 export function isDgaStyleName(name: string): boolean {
@@ -44,6 +44,7 @@ export function dnsFlux(): Collector {
   const judged = new Set<string>();
   // Host header values (port included) already passed to noteDga.
   const judgedHosts = new Set<string>();
+  const cappedClients = capNote("clients checked for NXDOMAIN answers");
   const noteDga = (name: string, via: string, client: number, packet: number, tsUs: number, file: string) => {
     if (judged.has(name)) return;
     if (judged.size < 100_000) judged.add(name);
@@ -57,6 +58,7 @@ export function dnsFlux(): Collector {
       if (!msg.response || !q) return;
       if (msg.rcode === 3) {
         let e = nx.get(d.dst);
+        if (!e && nx.size >= MAX_TRACKED) return cappedClients(ctx);
         if (!e) nx.set(d.dst, (e = { count: 0, names: new Set(), packets: [], first: pkt.tsUs, last: pkt.tsUs, file: ctx.file }));
         e.count++;
         e.last = pkt.tsUs;

@@ -7,7 +7,7 @@
  */
 import type { Finding } from "../../../dataset/finding.js";
 import { TcpFlag } from "../decode/frame.js";
-import { isoUs, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type Collector } from "../collector.js";
 
 interface Host {
   seqs: number[];
@@ -34,10 +34,12 @@ export function judgeIsns(seqs: readonly number[], minSamples: number): string |
 /** Collects ISNs per host and flags predictable ones. */
 export function isnPredictability(): Collector {
   const hosts = new Map<number, Host>();
+  const capped = capNote("hosts checked for ISNs");
   return {
     packet(pkt, d, ctx) {
       if (d.proto !== 6 || d.sport < 0 || !(d.tcpFlags & TcpFlag.syn) || d.fragOffset > 0) return;
       let h = hosts.get(d.src);
+      if (!h && hosts.size >= MAX_TRACKED) return capped(ctx);
       if (!h) hosts.set(d.src, (h = { seqs: [], packets: [], ts: [], lastSeq: -1, lastPorts: -1, file: ctx.file }));
       // A retransmitted SYN repeats the previous one's ports and ISN.
       const ports = d.sport * 65536 + d.dport;

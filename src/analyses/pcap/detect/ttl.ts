@@ -6,7 +6,8 @@
  * behind one address: spoofed decoys (nmap -D), a NAT, or crafted packets.
  */
 import type { Finding } from "../../../dataset/finding.js";
-import { isoUs, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type Collector } from "../collector.js";
+import type { AddressTable } from "../decode/address.js";
 import type { Decoded } from "../decode/frame.js";
 
 /** The initial TTL a received TTL most likely started from. */
@@ -18,10 +19,12 @@ export function ttlFamily(ttl: number): number {
  * Packets whose TTL is set by protocol rule, not by the sender's stack: IGMP, OSPF, PIM (TTL 1),
  * VRRP and IPv6 neighbour discovery (255), and anything multicast or broadcast.
  */
-function fixedTtl(d: Decoded): boolean {
+function fixedTtl(d: Decoded, addrs: AddressTable): boolean {
   if (d.proto === 2 || d.proto === 89 || d.proto === 103 || d.proto === 112) return true;
   if (d.proto === 58 && d.icmpType >= 133 && d.icmpType <= 137) return true;
   if (d.ipVersion === 4 && (d.dst >>> 28 === 14 || d.dst === 0xffffffff)) return true;
+  // IPv6 multicast: MLD, DHCPv6, LLMNR and routing protocols send with hop limit 1, mDNS with 255.
+  if (d.ipVersion === 6 && addrs.isMulticast(d.dst)) return true;
   return false;
 }
 
@@ -44,14 +47,16 @@ export function ttlAnomalies(): Collector {
   // every Map lookup would hash a freshly boxed number.
   const cSrc = new Float64Array(CACHE_SLOTS).fill(-1);
   const cSeen: (Seen | undefined)[] = new Array(CACHE_SLOTS);
+  const capped = capNote("sources checked for TTLs");
   return {
     packet(pkt, d, ctx) {
-      if (d.ipVersion === 0 || fixedTtl(d)) return;
+      if (d.ipVersion === 0 || fixedTtl(d, ctx.addrs)) return;
       const slot = Math.imul((d.src | 0) ^ (d.src / 4294967296), 0x9e3779b1) >>> CACHE_SHIFT;
       let s: Seen | undefined;
       if (cSrc[slot] === d.src) s = cSeen[slot]!;
       else {
         s = bySrc.get(d.src);
+        if (!s && bySrc.size >= MAX_TRACKED) return capped(ctx);
         if (!s) bySrc.set(d.src, (s = { mask: new Uint32Array(8), samples: [], packets: 0, file: ctx.file }));
         cSrc[slot] = d.src;
         cSeen[slot] = s;

@@ -5,7 +5,7 @@
  */
 import { makeDataset } from "../../../dataset/create.js";
 import type { Dataset } from "../../../dataset/types.js";
-import { isoUs, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type Collector } from "../collector.js";
 
 /** One conversation. */
 export interface ConversationRow {
@@ -59,9 +59,12 @@ export function conversations(limit = 1000): Collector & { count(): number } {
   const cHi = new Float64Array(CACHE_SLOTS);
   const cKey = new Float64Array(CACHE_SLOTS);
   const cConv: (Conv | undefined)[] = new Array(CACHE_SLOTS);
+  // Flows past MAX_TRACKED all count here, and it is never listed.
+  const untracked: Conv = { a: 0, b: 0, proto: 0, pa: -1, pb: -1, packets: 0, bytes: 0, ab: 0, first: 0, last: 0 };
+  const capped = capNote("conversations");
   return {
     count: () => total,
-    packet(pkt, d) {
+    packet(pkt, d, ctx) {
       if (d.ipVersion === 0) return;
       const hasPorts = d.sport >= 0;
       const sp = hasPorts ? d.sport : 0;
@@ -79,7 +82,10 @@ export function conversations(limit = 1000): Collector & { count(): number } {
         let m2 = m1.get(hi);
         if (!m2) m1.set(hi, (m2 = new Map()));
         c = m2.get(key);
-        if (!c) {
+        if (!c && total >= MAX_TRACKED) {
+          capped(ctx);
+          c = untracked;
+        } else if (!c) {
           c = { a: d.src, b: d.dst, proto: d.proto, pa: hasPorts ? sp : -1, pb: hasPorts ? dp : -1, packets: 0, bytes: 0, ab: 0, first: pkt.tsUs, last: pkt.tsUs };
           m2.set(key, c);
           total++;

@@ -5,7 +5,7 @@
 import { makeDataset } from "../../../dataset/create.js";
 import type { Dataset } from "../../../dataset/types.js";
 import { dnsTypeName } from "../decode/dns.js";
-import { type Collector } from "../collector.js";
+import { capNote, MAX_TRACKED, type Collector } from "../collector.js";
 
 /** One (name, type). */
 export interface DnsRow {
@@ -52,6 +52,8 @@ export function dnsSummary(limit = 500): Collector {
   const entries = new Map<string, Entry>();
   let dropped = 0;
   let messages = 0;
+  let clientEntries = 0;
+  const cappedClients = capNote("DNS clients (across all names)");
   return {
     dns(msg, pkt, d, ctx) {
       messages++;
@@ -68,13 +70,18 @@ export function dnsSummary(limit = 500): Collector {
         e = { name, type: q.type, q: 0, r: 0, nx: 0, answers: new Set(), minTtl: Infinity, maxTtl: -Infinity, big: -1, clients: new Set(), first: `${ctx.file}#${pkt.index}` };
         entries.set(key, e);
       }
+      const client = msg.response ? d.dst : d.src;
+      // Client sets of all names together hold at most 10 × MAX_TRACKED addresses.
+      if (clientEntries < 10 * MAX_TRACKED) {
+        const had = e.clients.size;
+        e.clients.add(client);
+        clientEntries += e.clients.size - had;
+      } else if (!e.clients.has(client)) cappedClients(ctx);
       if (!msg.response) {
         e.q++;
-        e.clients.add(d.src);
         return;
       }
       e.r++;
-      e.clients.add(d.dst);
       if (msg.rcode === 3) e.nx++;
       for (const a of msg.answers) {
         if (a.data !== null && e.answers.size < MAX_ANSWERS) e.answers.add(a.data);

@@ -4,7 +4,7 @@
  */
 import { makeDataset } from "../../../dataset/create.js";
 import type { Dataset } from "../../../dataset/types.js";
-import { isoUs, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type CollectContext, type Collector } from "../collector.js";
 
 /** What endpoints need of an IP lookup (the shape of `src/enrich`'s `IpInfo`, all fields optional). */
 export interface EndpointInfo {
@@ -65,12 +65,19 @@ export function endpoints(locator: EndpointLocator | null, limit = 1000): Collec
   // lookup with one hashes a heap number).
   const cId = new Float64Array(CACHE_SLOTS).fill(-1);
   const cEp: (Ep | undefined)[] = new Array(CACHE_SLOTS);
-  const touch = (id: number, ts: number) => {
+  // Addresses past MAX_TRACKED all count here, and it is never listed.
+  const untracked: Ep = { ps: 0, pr: 0, bs: 0, br: 0, first: 0, last: 0 };
+  const capped = capNote("endpoints");
+  const touch = (id: number, ts: number, ctx: CollectContext) => {
     const slot = Math.imul((id | 0) ^ (id / 4294967296), 0x9e3779b1) >>> CACHE_SHIFT;
     let e: Ep | undefined;
     if (cId[slot] === id) e = cEp[slot]!;
     else {
       e = eps.get(id);
+      if (!e && eps.size >= MAX_TRACKED) {
+        capped(ctx);
+        return untracked;
+      }
       if (!e) eps.set(id, (e = { ps: 0, pr: 0, bs: 0, br: 0, first: ts, last: ts }));
       cId[slot] = id;
       cEp[slot] = e;
@@ -80,12 +87,12 @@ export function endpoints(locator: EndpointLocator | null, limit = 1000): Collec
     return e;
   };
   return {
-    packet(pkt, d) {
+    packet(pkt, d, ctx) {
       if (d.ipVersion === 0) return;
-      const s = touch(d.src, pkt.tsUs);
+      const s = touch(d.src, pkt.tsUs, ctx);
       s.ps++;
       s.bs += pkt.origLen;
-      const r = touch(d.dst, pkt.tsUs);
+      const r = touch(d.dst, pkt.tsUs, ctx);
       r.pr++;
       r.br += pkt.origLen;
     },

@@ -1,0 +1,110 @@
+/**
+ * Collectors under hostile volume and dates, fed frames built here through a real session: a
+ * SYN flood from spoofed sources (memory must stay bounded, the target still found), pure ACKs
+ * of a download (no flood), packets dated beyond any calendar (the timeline must end), and IPv6
+ * multicast with protocol-fixed hop limits (no TTL anomaly).
+ */
+import { describe, expect, it } from "vitest";
+import { analysePcap } from "../../../../src/analyses/pcap/analyse.js";
+import { createPcapSession, type PcapResult } from "../../../../src/analyses/pcap/session.js";
+import { MAX_TRACKED } from "../../../../src/analyses/pcap/collector.js";
+import { newRawPacket } from "../../../../src/analyses/pcap/read/packet.js";
+import { TCPDUMP_DIR } from "../helpers.js";
+
+/** An Ethernet + IPv4 + TCP frame (no payload unless given), checksums left zero. */
+function tcpFrame(src: number, dst: number, sport: number, dport: number, flags: number, ttl = 64, payload = 0): Buffer {
+  const f = Buffer.alloc(14 + 20 + 20 + payload);
+  f.writeUInt16BE(0x0800, 12);
+  f[14] = 0x45;
+  f.writeUInt16BE(40 + payload, 16);
+  f[22] = ttl;
+  f[23] = 6;
+  f.writeUInt32BE(src >>> 0, 26);
+  f.writeUInt32BE(dst >>> 0, 30);
+  f.writeUInt16BE(sport, 34);
+  f.writeUInt16BE(dport, 36);
+  f.writeUInt32BE(12345, 38);
+  f[46] = 0x50;
+  f[47] = flags;
+  return f;
+}
+
+const ip = (s: string) => s.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+
+/** Runs frames (with their µs timestamps) through one session. */
+function analyse(frames: Iterable<[Buffer, number]>): PcapResult {
+  const s = createPcapSession();
+  s.beginSource("built.pcap");
+  const pkt = newRawPacket();
+  let i = 0;
+  for (const [f, tsUs] of frames) {
+    Object.assign(pkt, { index: ++i, buf: f, offset: 0, caplen: f.length, origLen: f.length, tsUs, linkType: 1 });
+    s.feed(pkt);
+  }
+  s.endSource("built");
+  return s.finish();
+}
+
+const rows = (r: PcapResult, kind: string) => r.datasets.find((d) => d.kind === kind)!;
+
+describe("collectors under hostile input", () => {
+  it("keep at most MAX_TRACKED sources of a spoofed SYN flood, say so, and still report the target", () => {
+    const n = MAX_TRACKED + 20_000;
+    const target = ip("198.18.16.8");
+    const t0 = Date.UTC(2026, 0, 1) * 1000;
+    const r = analyse(
+      (function* () {
+        for (let k = 0; k < n; k++) yield [tcpFrame(ip("198.19.0.0") + k, target, 1024 + (k % 60000), 80, 0x02), t0 + k] as [Buffer, number];
+      })(),
+    );
+    expect(r.totals.packets).toBe(n);
+    const conv = rows(r, "pcapConversations");
+    expect(conv.warnings.join("\n")).toContain(`smaller conversations are not listed (${MAX_TRACKED} in all)`);
+    expect(conv.warnings.join("\n")).toMatch(/more than 100,000 conversations: later ones are not tracked/);
+    expect(rows(r, "pcapEndpoints").warnings.join("\n")).toContain(`(${MAX_TRACKED} in all)`);
+    expect(r.warnings.join("\n")).toMatch(/sources checked for TTLs/);
+    // The target's own count goes on past the cap: every SYN is in its busiest window.
+    const flood = r.findings.find((f) => f.rule === "pcap.ddos");
+    expect(flood?.evidence.at(-1)?.description).toBe(`busiest ${r.thresholds.ddosWindowSeconds}-second window held ${n} packets to 198.18.16.8:80`);
+  });
+
+  it("does not call a download's pure ACKs a flood, but does flag as many SYNs", () => {
+    const client = ip("198.18.16.20");
+    const server = ip("198.18.16.8");
+    const t0 = Date.UTC(2026, 0, 1) * 1000;
+    const download = function* () {
+      for (let k = 0; k < 1500; k++) {
+        yield [tcpFrame(server, client, 80, 50000, 0x10, 64, 1400), t0 + 2 * k] as [Buffer, number];
+        yield [tcpFrame(client, server, 50000, 80, 0x10), t0 + 2 * k + 1] as [Buffer, number];
+      }
+    };
+    expect(analyse(download()).findings.filter((f) => f.rule === "pcap.ddos")).toEqual([]);
+    const syns = function* () {
+      for (let k = 0; k < 1500; k++) yield [tcpFrame(client, server, 1024 + k, 80, 0x02), t0 + k] as [Buffer, number];
+    };
+    expect(analyse(syns()).findings.filter((f) => f.rule === "pcap.ddos").map((f) => f.title)).toHaveLength(1);
+  });
+
+  it("ends the timeline on dates beyond any calendar and keeps it to 120 bins over scattered ones", () => {
+    const frame = tcpFrame(ip("198.18.16.20"), ip("198.18.16.8"), 50000, 80, 0x02);
+    const r = analyse(
+      (function* () {
+        yield [frame, 2 ** 63 * 1e6] as [Buffer, number]; // whole seconds at 2^63 (pcapng if_tsresol=0)
+        yield [frame, (2 ** 63 + 100_000) * 1e6] as [Buffer, number];
+        // 250,000 distinct seconds, one packet each, spread over 20 years.
+        for (let k = 0; k < 250_000; k++) yield [frame, (1.5e9 + k * 2523) * 1e6] as [Buffer, number];
+      })(),
+    );
+    const timeline = rows(r, "pcapTimeline");
+    expect(timeline.rows.length).toBeLessThanOrEqual(120);
+    expect(timeline.rows.reduce((n, row) => n + (row.packets as number), 0)).toBe(250_000);
+    expect(timeline.warnings.join("\n")).toContain("2 packets are dated outside the range of dates");
+  });
+
+  it("takes no TTL anomaly from IPv6 multicast, whose hop limits protocols fix", async () => {
+    for (const f of ["babel.pcap", "hncp.pcap"]) {
+      const r = await analysePcap([`${TCPDUMP_DIR}/${f}`]);
+      expect(r.findings.filter((x) => x.rule === "pcap.ttl-anomaly").map((x) => x.title), f).toEqual([]);
+    }
+  });
+});
