@@ -3,7 +3,7 @@
  * `--format html,pdf,png,json,csv,xlsx --out <dir> --name <base> --paper A4|Letter`.
  *
  *   report ─┬─ 1. json: datasets + findings → <name>.json (a ResultBundle)
- *           ├─ 2. csv:  each dataset → <name>.<kind>.csv
+ *           ├─ 2. csv:  each dataset → <name>.<kind>.csv (<kind>-2, … for a kind seen before)
  *           ├─ 3. xlsx: every dataset as a sheet, findings as one more → <name>.xlsx
  *           ├─ 4. html: renderHtml → <name>.html
  *           ├─ 5. pdf:  renderHtml → Chromium print → <name>.pdf
@@ -17,7 +17,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { NetreportError } from "../errors.js";
 import { datasetToCsv } from "../dataset/csv.js";
 import { makeBundle, toJson } from "../dataset/json.js";
-import type { AnyDataset } from "../dataset/types.js";
+import { isDatasetKind, type AnyDataset } from "../dataset/types.js";
 import { refuseInputOverwrite } from "./overwrite.js";
 import type { Report, PaperSize } from "../report/types.js";
 import type { HtmlOptions } from "../report/html.js";
@@ -63,9 +63,21 @@ export function outputOptions(options: Record<string, unknown>, defaultName: str
   };
 }
 
-/** Where the CSV of each dataset goes, in dataset order. */
+/**
+ * Where the CSV of each dataset goes, in dataset order: `<name>.<kind>.csv`, then `<kind>-2`,
+ * `<kind>-3` for more datasets of one kind (case aside, for case-blind file systems). Read
+ * datasets have checked kinds; one built in code that is not a name has its other characters
+ * replaced, so no kind can lead out of the folder.
+ */
 function csvPaths(dir: string, name: string, datasets: readonly AnyDataset[]): string[] {
-  return datasets.map((ds) => join(dir, `${name}.${ds.kind}.csv`));
+  const taken = new Set<string>();
+  return datasets.map((ds) => {
+    const kind = isDatasetKind(ds.kind) ? ds.kind : `dataset_${String(ds.kind).replace(/[^A-Za-z0-9_-]/g, "_")}`;
+    let file = kind;
+    for (let i = 2; taken.has(file.toLowerCase()); i++) file = `${kind}-${i}`;
+    taken.add(file.toLowerCase());
+    return join(dir, `${name}.${file}.csv`);
+  });
 }
 
 /**

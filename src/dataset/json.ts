@@ -7,7 +7,7 @@
  */
 import { NetreportError } from "../errors.js";
 import type { Finding } from "./finding.js";
-import { isColumnType, DATASET_FORMAT, DATASET_FORMAT_VERSION, type AnyDataset } from "./types.js";
+import { isColumnType, isDatasetKind, DATASET_FORMAT, DATASET_FORMAT_VERSION, type AnyDataset } from "./types.js";
 
 /** Upgrades one dataset of `kind` from an older schema version to the current one. */
 export type DatasetUpgrader = (old: AnyDataset) => AnyDataset;
@@ -77,6 +77,7 @@ export function checkDataset(value: unknown, where: string): AnyDataset {
   if (d.format !== DATASET_FORMAT) fail(where, `format is ${JSON.stringify(d.format)}, expected "${DATASET_FORMAT}"`);
   checkVersion(where, d.formatVersion);
   if (typeof d.kind !== "string" || d.kind === "") fail(where, "kind is missing");
+  if (!isDatasetKind(d.kind)) fail(where, `kind ${JSON.stringify(d.kind)} is not a name: a letter, then letters, digits, _ and -`);
   if (typeof d.schemaVersion !== "number") fail(where, `schemaVersion of ${d.kind} is missing`);
   if (typeof d.title !== "string") fail(where, `title of ${d.kind} is missing`);
   if (!Array.isArray(d.rows)) fail(where, `rows of ${d.kind} is not an array`);

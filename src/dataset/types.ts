@@ -52,6 +52,17 @@ export const NUMERIC_COLUMN_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>
 /** A cell value: JSON scalars only; `null` means "known to be absent". */
 export type Cell = string | number | boolean | null;
 
+/**
+ * What a dataset kind may look like: a letter, then letters, digits, `_` and `-`. Kinds name
+ * files (`<name>.<kind>.csv`) and worksheets, so nothing that reads as a path is one.
+ */
+export const DATASET_KIND_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** True when `v` is a usable dataset kind (see {@link DATASET_KIND_PATTERN}). */
+export function isDatasetKind(v: unknown): v is string {
+  return typeof v === "string" && DATASET_KIND_PATTERN.test(v);
+}
+
 /** Describes one column of a dataset. */
 export interface Column<Row extends object = Record<string, Cell>> {
   /** The row property this column shows. */

@@ -73,6 +73,21 @@ describe("dataset JSON", () => {
     expect(() => parseDataset(JSON.stringify(bad), "c.json")).toThrow(/column needs a key, a label and a known type/);
   });
 
+  it("refuses a kind that is not a name (it names files), with EDATASET_SCHEMA naming the dataset's index", () => {
+    for (const kind of ["/../../escaped", "ports.csv", "1st", "a b", "..", "x/y"]) {
+      const bundle = makeBundle([sample(), { ...sample(), kind }]);
+      try {
+        parseBundle(toJson(bundle), "b.json");
+        expect.unreachable();
+      } catch (e) {
+        expect(isNetreportError(e, "EDATASET_SCHEMA"), kind).toBe(true);
+        expect((e as Error & { where: string }).where).toBe("b.json datasets[1]");
+        expect((e as Error).message).toContain(`kind ${JSON.stringify(kind)} is not a name`);
+      }
+    }
+    for (const kind of ["portScan", "t", "pcap_dns-2"]) expect(parseDataset(toJson({ ...sample(), kind }), "k.json").kind).toBe(kind);
+  });
+
   it("reads a bundle, and a lone dataset as a bundle of one", () => {
     const ds = sample();
     const bundle = makeBundle([ds], [{ rule: "r", severity: "high", title: "t", summary: "s", evidence: [] }]);
