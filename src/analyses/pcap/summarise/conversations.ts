@@ -78,14 +78,14 @@ export function conversations(limit = 1000): Collector & { count(): number } {
       if (cLo[slot] === lo && cHi[slot] === hi && cKey[slot] === key) c = cConv[slot]!;
       else {
         let m1 = byLow.get(lo);
-        if (!m1) byLow.set(lo, (m1 = new Map()));
-        let m2 = m1.get(hi);
-        if (!m2) m1.set(hi, (m2 = new Map()));
-        c = m2.get(key);
+        let m2 = m1?.get(hi);
+        c = m2?.get(key);
         if (!c && total >= MAX_TRACKED) {
           capped(ctx);
           c = untracked;
         } else if (!c) {
+          if (!m1) byLow.set(lo, (m1 = new Map()));
+          if (!m2) m1.set(hi, (m2 = new Map()));
           c = { a: d.src, b: d.dst, proto: d.proto, pa: hasPorts ? sp : -1, pb: hasPorts ? dp : -1, packets: 0, bytes: 0, ab: 0, first: pkt.tsUs, last: pkt.tsUs };
           m2.set(key, c);
           total++;
