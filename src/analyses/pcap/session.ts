@@ -175,7 +175,7 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
       if (d.proto !== 6) return;
       if (d.sport === 53 || d.dport === 53) {
         const key = `${d.src}:${d.sport}>${d.dst}:${d.dport}`;
-        const msgs = dnsTcp.push(key, d.seq, (d.tcpFlags & TcpFlag.syn) !== 0, pkt.buf, d.payloadOffset, len);
+        const msgs = dnsTcp.push(key, d.seq, d.tcpFlags, pkt.buf, d.payloadOffset, len);
         for (const m of msgs) {
           totals.dnsMessages++;
           for (const f of onDns) f(m, pkt, d, ctx);

@@ -65,7 +65,7 @@ describe("DNS over TCP (SIGRed capture)", () => {
       decodeFrame(pkt, addrs, d);
       if (d.proto === 17 && (d.sport === 53 || d.dport === 53)) udp.push(parseDns(pkt.buf, d.payloadOffset, d.payloadLength)!);
       if (d.proto === 6 && (d.sport === 53 || d.dport === 53)) {
-        for (const m of re.push(`${d.src}:${d.sport}>${d.dst}:${d.dport}`, d.seq, (d.tcpFlags & 2) !== 0, pkt.buf, d.payloadOffset, d.payloadLength)) got.push({ frame: pkt.index, m });
+        for (const m of re.push(`${d.src}:${d.sport}>${d.dst}:${d.dport}`, d.seq, d.tcpFlags, pkt.buf, d.payloadOffset, d.payloadLength)) got.push({ frame: pkt.index, m });
       }
     });
     expect(udp.map((m) => [m.questions[0]?.name, m.questions[0]?.type, m.response, m.tc])).toEqual([
