@@ -5,6 +5,7 @@
  */
 import { NetreportError } from "../errors.js";
 import { FONT_FAMILY } from "./theme.js";
+import { checkRawAttributes, dotTokens } from "./dotSource.js";
 
 /**
  * The font Graphviz sizes labels with. Graphviz in wasm has no font files: it estimates text
@@ -48,23 +49,7 @@ export function loadGraphviz(): Promise<GraphvizInstance> {
  * Skips `//` and `#` line comments, block comments, quoted strings and `<…>` HTML strings.
  */
 export function bodyStart(dot: string): number {
-  for (let i = 0; i < dot.length; i++) {
-    const c = dot[i];
-    if (c === "{") return i;
-    if (c === '"') {
-      for (i++; i < dot.length && dot[i] !== '"'; i++) if (dot[i] === "\\") i++;
-    } else if (c === "<") {
-      let depth = 1;
-      for (i++; i < dot.length && depth > 0; i++) depth += dot[i] === "<" ? 1 : dot[i] === ">" ? -1 : 0;
-      i--;
-    } else if (c === "/" && dot[i + 1] === "*") {
-      const end = dot.indexOf("*/", i + 2);
-      i = end < 0 ? dot.length : end + 1;
-    } else if ((c === "/" && dot[i + 1] === "/") || c === "#") {
-      const end = dot.indexOf("\n", i);
-      i = end < 0 ? dot.length : end;
-    }
-  }
+  for (const t of dotTokens(dot)) if (t.kind === "punct" && t.text === "{") return t.offset;
   return -1;
 }
 
@@ -84,12 +69,14 @@ export function withFontDefaults(dot: string, font = GRAPH_LAYOUT_FONT): string 
  * Text without a `fontname` of its own is sized with {@link GRAPH_LAYOUT_FONT} metrics and
  * drawn with the theme's CJK-capable family list (Noto Sans CJK SC first). Throws
  * NetreportError `EGRAPH` with Graphviz's message when the source does not parse or the
- * layout fails.
+ * layout fails, and before the layout when a value Graphviz would copy into the SVG unescaped
+ * (`fontname`, `labelfontname`, `stylesheet`, `<FONT FACE>`) holds `"`, `<`, `>` or `&`.
  */
 export async function renderDot(dot: string, engine: GraphvizEngine = "dot"): Promise<string> {
   if (!ENGINES.includes(engine)) {
     throw new NetreportError("EGRAPH", `unknown Graphviz engine ${JSON.stringify(engine)}`, { hint: `use one of ${ENGINES.join(", ")}` });
   }
+  checkRawAttributes(dot);
   const gv = await loadGraphviz();
   let svg: string;
   try {

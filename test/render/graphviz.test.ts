@@ -94,6 +94,40 @@ describe("renderDot errors", () => {
   });
 });
 
+describe("values Graphviz copies into the SVG unescaped", () => {
+  it("refuses markup in fontname, labelfontname, stylesheet and <FONT FACE>, however the DOT spells them", async () => {
+    // [DOT, attribute named in the error, the value Graphviz would have copied]
+    const cases: [string, string, string][] = [
+      [String.raw`digraph { a [fontname="x\"/></g></svg><meta http-equiv=\"refresh\">"] }`, "fontname", 'x"/></g></svg><meta http-equiv="refresh">'],
+      [String.raw`digraph { node [fontname="a<b"]; a }`, "fontname", "a<b"],
+      [String.raw`digraph { a -> b [headlabel=h, "labelfontname"="q\" onload=\"x"] }`, "labelfontname", 'q" onload="x'],
+      [String.raw`digraph { "font" + "name" = "A" + "\"<b>"; label=x; a }`, "fontname", 'A"<b>'],
+      ['digraph {\n stylesheet="s.css?><b>x</b><?x"; a }', "stylesheet", "s.css?><b>x</b><?x"],
+      ['digraph { fontname=<x"y>; a }', "fontname", 'x"y'],
+      ['digraph { a [fontname="A&amp;B"] }', "fontname", "A&amp;B"],
+      ["digraph { a [label=<<FONT COLOR='red' face='x&quot;/&gt;'>t</FONT>>] }", "<FONT FACE>", "x&quot;/&gt;"],
+    ];
+    for (const [dot, attribute, value] of cases) {
+      const err = await renderDot(dot).catch((e: unknown) => e);
+      expect(isNetreportError(err, "EGRAPH"), dot).toBe(true);
+      expect((err as Error).message, dot).toBe(`${attribute} ${JSON.stringify(value)} holds characters Graphviz would copy into the SVG unescaped (" < > & or a control character)`);
+    }
+    const err = await renderDot("digraph {\n a;\n b [fontname=\"<i>\"] }").catch((e: unknown) => e);
+    expect((err as { where: string }).where).toBe("DOT source, line 3");
+  });
+
+  it("keeps plain font names, and such characters where Graphviz escapes them", async () => {
+    const svg = await renderDot(
+      `digraph { a [fontname="Helvetica,Arial,sans-serif", label="fontname=\\"<b>\\""]; b [label=<<FONT FACE="DejaVu Serif">face="&lt;x&gt;"</FONT>>]; c [fontname="Noto Sans CJK SC", label="主机"]; /* fontname="<c>" */ a -> b [labelfontname="DejaVu Sans Mono", headlabel="h"] }`,
+    );
+    expect(svg).toContain('font-family="Helvetica,Arial,sans-serif"');
+    expect(svg).toContain('font-family="Noto Sans CJK SC"');
+    expect(svg).toContain('font-family="DejaVu Serif"');
+    expect(svg).toContain('font-family="DejaVu Sans Mono"');
+    expect(elementTexts(svg).sort()).toEqual(['fontname="<b>"', 'face="<x>"', "h", "主机"].sort());
+  });
+});
+
 describe("font defaults", () => {
   it("finds the body brace after comments and quoted names", () => {
     const src = '/* { */ // {\n# {\ndigraph "a{b" { x }';
