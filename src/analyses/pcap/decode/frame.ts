@@ -132,7 +132,10 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
     d.ttl = buf[p + 7]!;
     d.src = addrs.v6(buf, p + 8);
     d.dst = addrs.v6(buf, p + 24);
-    wireEnd = p + 40 + u16be(buf, p + 4);
+    const plen = u16be(buf, p + 4);
+    // Payload length 0: a jumbogram (RFC 2675) or a BIG TCP/GRO frame; as IPv4's TSO rule, the
+    // payload runs to the end of the frame.
+    wireEnd = plen === 0 ? end : p + 40 + plen;
     l4end = Math.min(end, wireEnd);
     let next = buf[p + 6]!;
     p += 40;
