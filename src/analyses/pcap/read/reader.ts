@@ -59,13 +59,25 @@ async function openSource(file: string): Promise<{ source: Source; gzip: boolean
   } catch (e) {
     throw new NetreportError("EINPUT", `cannot open capture: ${(e as Error).message}`, { where: file, cause: e });
   }
-  const size = (await fh.stat()).size;
-  const head = Buffer.alloc(2);
-  const { bytesRead } = await fh.read(head, 0, 2, 0);
-  if (bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    await fh.close();
-    return { source: gunzipSource(file), gzip: true, size };
+  let size: number;
+  let gzip: boolean;
+  let keep = false;
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw new NetreportError("EINPUT", "cannot read capture: it is a directory, not a capture file", { where: file, hint: "give a .pcap, .pcapng or gzip-compressed capture file" });
+    size = st.size;
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    gzip = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    keep = !gzip;
+  } catch (e) {
+    if (e instanceof NetreportError) throw e;
+    throw new NetreportError("EINPUT", `cannot read capture: ${(e as Error).message}`, { where: file, cause: e });
+  } finally {
+    // The handle outlives this function only as the plain-file source.
+    if (!keep) await fh.close();
   }
+  if (gzip) return { source: gunzipSource(file), gzip: true, size };
   let pos = 0;
   return {
     gzip: false,
@@ -133,7 +145,8 @@ const RESERVE = 256 * 1024 + 64;
 /**
  * Reads a pcap or pcapng file (optionally gzip-compressed) and calls `sink` for every frame.
  * @throws NetreportError EPCAP_MAGIC, EPCAP_TRUNCATED, EPCAP_RECORD (after the packets before the
- * fault reached the sink), EINPUT when the file cannot be opened, EINTERRUPTED on abort.
+ * fault reached the sink), EINPUT when the file cannot be opened or read (a directory),
+ * EINTERRUPTED on abort.
  */
 export async function readCapture(file: string, sink: PacketSink, options: ReadOptions = {}): Promise<ReadSummary> {
   const chunk = Math.max(64 * 1024, options.chunkBytes ?? 4 * 1024 * 1024);
