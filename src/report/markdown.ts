@@ -1,6 +1,7 @@
 /**
  * Markdown for prose sections, made safe: raw HTML in the source is shown as text, links keep only
  * http(s)/mailto targets, and images keep only data: URLs (a report never fetches anything).
+ * Composers put data into prose through {@link mdLiteral}, so data never becomes a link.
  */
 import { Marked, type Tokens } from "marked";
 
@@ -26,6 +27,17 @@ const marked = new Marked({
     },
   },
 });
+
+/**
+ * Data text (a warning, a file name, an error message) as markdown that renders as exactly that
+ * text, for composers that put data into prose. Every ASCII punctuation mark is backslash-escaped:
+ * that keeps links, images, emphasis, code, HTML, entities, table pipes and list or heading
+ * markers literal, and it breaks GFM's autolinks, which need `:`, `/`, `.` or `@`
+ * (`https://…`, `www.…`, `a@b.example`). Line breaks become spaces: one could start a block.
+ */
+export function mdLiteral(text: string): string {
+  return text.replace(/\r\n?|[\n\u2028\u2029]/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
+}
 
 /** Markdown → HTML fragment, with raw HTML escaped and external resources dropped. */
 export function markdownToHtml(markdown: string): string {

@@ -19,6 +19,7 @@ import type { SocketsResult } from "../../analyses/sessions/read.js";
 import { timeSeries } from "../../render/charts.js";
 import { toDot } from "../../render/dot.js";
 import { localServiceGraph } from "./localGraph.js";
+import { mdLiteral } from "../markdown.js";
 
 /** The datasets of one machine: `{ ...await sampleTraffic(), ...await readSockets() }`. */
 export type LocalEvidence = Partial<TrafficResult> & Partial<SocketsResult>;
@@ -171,7 +172,7 @@ export function composeLocalReport(evidence: LocalEvidence, options: LocalReport
       "",
       "Nothing is sent on the network to make this report.",
       ...(options.notes?.length ? ["", ...options.notes] : []),
-      ...(warnings.length ? ["", "**Notes on completeness**", "", ...warnings.slice(0, 20).map((x) => `- ${x.replace(/[<>|]/g, "")}`)] : []),
+      ...(warnings.length ? ["", "**Notes on completeness**", "", ...warnings.slice(0, 20).map((x) => `- ${mdLiteral(x)}`)] : []),
     ].join("\n"),
   });
 

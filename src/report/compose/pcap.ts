@@ -16,6 +16,7 @@ import { describeThresholds } from "../../analyses/pcap/thresholds.js";
 import { barChart, timeSeries } from "../../render/charts.js";
 import { toKml } from "../../render/kml.js";
 import { formatDuration } from "../../render/format.js";
+import { mdLiteral } from "../markdown.js";
 
 /** Options of {@link composePcapReport}. */
 export interface PcapReportOptions {
@@ -87,10 +88,6 @@ export function worldMapSpec(world: unknown, points: ReturnType<typeof mapPoints
   };
 }
 
-function mdCell(s: string): string {
-  return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
-}
-
 /** Builds the report of one pcap analysis. */
 export function composePcapReport(result: PcapResult, options: PcapReportOptions = {}): Report {
   const t = result.totals;
@@ -122,7 +119,7 @@ export function composePcapReport(result: PcapResult, options: PcapReportOptions
     sections.push({
       kind: "prose",
       title: "Partial analysis",
-      markdown: ["Some captures could not be read to the end; the packets before each fault were analysed.", "", ...result.errors.map((e) => `- \`${e.code}\` ${mdCell(e.message)} (${mdCell(e.where ?? "")})`)].join("\n"),
+      markdown: ["Some captures could not be read to the end; the packets before each fault were analysed.", "", ...result.errors.map((e) => `- \`${e.code}\` ${mdLiteral(e.message)} (${mdLiteral(e.where ?? "")})`)].join("\n"),
     });
   }
   sections.push({ kind: "findings", title: "Findings", findings: result.findings, emptyText: "No detector fired on this capture." });
@@ -141,7 +138,7 @@ export function composePcapReport(result: PcapResult, options: PcapReportOptions
   }
   if (dns && dns.rows.length) sections.push({ kind: "table", title: "DNS", dataset: dns, limit: rowsShown });
   if (http && http.rows.length) sections.push({ kind: "table", title: "HTTP requests", dataset: http, limit: rowsShown });
-  const thresholdRows = describeThresholds(result.thresholds).map((x) => `| \`${x.name}\` | ${mdCell(x.value)} | ${mdCell(x.meaning)} |`);
+  const thresholdRows = describeThresholds(result.thresholds).map((x) => `| \`${x.name}\` | ${mdLiteral(x.value)} | ${x.meaning} |`);
   sections.push({
     kind: "prose",
     title: "Appendix: methods and thresholds",
@@ -155,7 +152,7 @@ export function composePcapReport(result: PcapResult, options: PcapReportOptions
       "|---|---|---|",
       ...thresholdRows,
       "",
-      ...(result.warnings.length ? ["**Notes on completeness**", "", ...result.warnings.slice(0, 30).map((w) => `- ${mdCell(w)}`)] : []),
+      ...(result.warnings.length ? ["**Notes on completeness**", "", ...result.warnings.slice(0, 30).map((w) => `- ${mdLiteral(w)}`)] : []),
     ].join("\n"),
   });
   if (captures) sections.push({ kind: "table", title: "Captures read", dataset: captures });

@@ -14,6 +14,7 @@ import { scanToDatasets, type PortScanRow } from "../../analyses/scan/dataset.js
 import type { ScanChange } from "../../analyses/scan/diff.js";
 import type { HostResult, ScanResult } from "../../analyses/scan/types.js";
 import { countedStateOf } from "../../analyses/scan/ports/ranges.js";
+import { mdLiteral } from "../markdown.js";
 
 /** Options of {@link composeScanReport}. */
 export interface ScanReportOptions {
@@ -145,10 +146,6 @@ export function stateHeatmapSpec(grid: StateGrid): Record<string, unknown> {
   };
 }
 
-function md(s: string): string {
-  return s.replace(/\\/g, "\\\\").replace(/([|*_`[\]])/g, "\\$1").replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
-}
-
 const SOURCE_TEXT: Record<ScanResult["source"], string> = {
   connect: "a TCP connect scan by netreport (refused = closed; timeout or unreachable = filtered, retried with timeouts adapted to each host's measured round-trip time)",
   nmap: "nmap, run by netreport with the options shown below; its XML output was read into the same datasets",
@@ -184,7 +181,7 @@ export function composeScanReport(result: ScanResult, options: ScanReportOptions
     sections.push({
       kind: "prose",
       title: "Partial scan",
-      markdown: ["The scan did not finish; what it found before it stopped is reported. Ports and hosts it did not reach are absent, not closed.", "", ...result.warnings.filter((w) => /partial|interrupt|stopped/i.test(w)).map((w) => `- ${md(w)}`)].join("\n"),
+      markdown: ["The scan did not finish; what it found before it stopped is reported. Ports and hosts it did not reach are absent, not closed.", "", ...result.warnings.filter((w) => /partial|interrupt|stopped/i.test(w)).map((w) => `- ${mdLiteral(w)}`)].join("\n"),
     });
   }
   // 3. Findings.
@@ -198,7 +195,7 @@ export function composeScanReport(result: ScanResult, options: ScanReportOptions
   if (changes) {
     const baseline = (changes.provenance.parameters as { baseline?: string } | null)?.baseline ?? "the baseline";
     if (changes.rows.length) sections.push({ kind: "table", title: "Changes since the baseline", dataset: changes, caption: `Compared with ${baseline}.` });
-    else sections.push({ kind: "prose", title: "Changes since the baseline", markdown: `Nothing changed since ${md(baseline)}: same hosts, same open ports, same services.` });
+    else sections.push({ kind: "prose", title: "Changes since the baseline", markdown: `Nothing changed since ${mdLiteral(baseline)}: same hosts, same open ports, same services.` });
   }
   // 5. Heat map.
   const grid = stateCells(result, maxHosts, options.maxPorts ?? 40);
@@ -255,7 +252,7 @@ export function composeScanReport(result: ScanResult, options: ScanReportOptions
     title: "Appendix: method and notes",
     pageBreakBefore: true,
     markdown: [
-      `The results come from ${SOURCE_TEXT[result.source]}. Started ${result.startedAt}, finished ${result.finishedAt}.`,
+      `The results come from ${SOURCE_TEXT[result.source]}. Started ${mdLiteral(String(result.startedAt))}, finished ${mdLiteral(String(result.finishedAt))}.`,
       "",
       "States: **open** a service accepted the connection; **closed** the host answered with a reset; **filtered** no answer, or an ICMP unreachable. A state with many ports on a host is counted rather than listed, as nmap does.",
       "",
@@ -265,7 +262,7 @@ export function composeScanReport(result: ScanResult, options: ScanReportOptions
       params.length > 3000 ? `${params.slice(0, 3000)}\n…` : params,
       "```",
       "",
-      ...(result.warnings.length ? ["**Notes on completeness**", "", ...result.warnings.slice(0, 40).map((w) => `- ${md(w)}`)] : []),
+      ...(result.warnings.length ? ["**Notes on completeness**", "", ...result.warnings.slice(0, 40).map((w) => `- ${mdLiteral(w)}`)] : []),
     ].join("\n"),
   });
   const datasets: AnyDataset[] = [hosts, ports, ...(changes ? [changes] : [])];

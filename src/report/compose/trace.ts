@@ -16,6 +16,7 @@ import { portStatus, type TraceHopRow, type TraceResult } from "../../analyses/t
 import { toDot, type DotCluster, type DotGraph, type DotNode } from "../../render/dot.js";
 import { renderDot } from "../../render/graphviz.js";
 import { svgToPng } from "../../render/png.js";
+import { mdLiteral } from "../markdown.js";
 
 /** Options of {@link composeTraceReport}. */
 export interface TraceReportOptions {
@@ -199,7 +200,7 @@ export function composeTraceReport(result: TraceResult, options: TraceReportOpti
     title: "How the trace ran",
     markdown: [
       result.method === "raw"
-        ? `${(params?.protocol ?? "tcp").toUpperCase()} probes for every TTL up to ${params?.maxTtl ?? 30} were sent to all targets at once as raw frames; each reply was matched to its probe by the headers it quotes or acknowledges. Silent hops were probed again. The probing host's kernel answers each SYN-ACK with a RST, as it does for scapy and nmap -sS: no connection is left open.`
+        ? `${mdLiteral(String(params?.protocol ?? "tcp").toUpperCase())} probes for every TTL up to ${mdLiteral(String(params?.maxTtl ?? 30))} were sent to all targets at once as raw frames; each reply was matched to its probe by the headers it quotes or acknowledges. Silent hops were probed again. The probing host's kernel answers each SYN-ACK with a RST, as it does for scapy and nmap -sS: no connection is left open.`
         : "The system `traceroute` ran once per target and port; its output was read into the same hops. It does not say whether a destination answered SYN-ACK or RST (`dst`).",
       "",
       ...(targets.some((t) => isLoopbackAddress(t) || t === result.source) ? ["This host's own addresses are one hop away and were measured with connect(): Linux drops raw frames injected on the loopback interface as martians.", ""] : []),
@@ -207,7 +208,7 @@ export function composeTraceReport(result: TraceResult, options: TraceReportOpti
       "",
       ...(targets.some((t) => t.includes(":")) ? ["IPv6 targets were probed with the hop limit for TTL; their ICMPv6 replies are shown in the same codes: time exceeded as `11`, echo reply as `0`, and destination unreachable by meaning, with the IPv4 code (no route `3/0`, administratively prohibited or rejected `3/13`, address unreachable `3/1`, port unreachable `3/3`).", ""] : []),
       "Routers limit the ICMP errors they send (Linux: one per second per source after a burst of six), so hops that are silent in one run can answer in the next.",
-      ...(result.hops.warnings.length ? ["", "Notes:", ...result.hops.warnings.map((w) => `- ${w.replace(/[<>]/g, "")}`)] : []),
+      ...(result.hops.warnings.length ? ["", "Notes:", ...result.hops.warnings.map((w) => `- ${mdLiteral(w)}`)] : []),
     ].join("\n"),
   });
   return {

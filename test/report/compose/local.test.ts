@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { toDot } from "../../../src/render/dot.js";
 import { renderDot } from "../../../src/render/graphviz.js";
 import { localServiceGraph } from "../../../src/report/compose/localGraph.js";
-import { exposureFindings } from "../../../src/report/compose/local.js";
+import { composeLocalReport, exposureFindings } from "../../../src/report/compose/local.js";
+import { makeDataset, provenance } from "../../../src/dataset/create.js";
+import { markdownToHtml } from "../../../src/report/markdown.js";
+import { LISTENING_KIND } from "../../../src/analyses/sessions/read.js";
+import { dataMadeElements, HOSTILE_TEXT, oneLine, visibleText } from "../../helpers/prose.js";
 import type { ConnectionRow, ListeningRow } from "../../../src/analyses/sessions/classify.js";
 import { elementTexts } from "../../render/svg.js";
 
@@ -48,5 +52,16 @@ describe("exposureFindings", () => {
       ["medium", "MySQL (port 3306) listens on every interface"],
     ]);
     expect(f.find((x) => x.title.startsWith("MySQL"))!.evidence[0]).toMatchObject({ addresses: ["0.0.0.0"], ports: [3306], data: { process: "mysqld" } });
+  });
+});
+
+describe("composeLocalReport appendix", () => {
+  it("shows dataset warnings as text: no link, autolink, image or markup of their making", () => {
+    const services = makeDataset({ kind: LISTENING_KIND, schemaVersion: 1, title: "Listening", columns: [], rows: [] as ListeningRow[], provenance: provenance("sessions", {}) });
+    services.warnings.push(...HOSTILE_TEXT);
+    const appendix = composeLocalReport({ services }).sections.at(-1)!;
+    const html = markdownToHtml(appendix.kind === "prose" ? appendix.markdown : "");
+    expect(dataMadeElements(html)).toEqual(["<em>"]); // the report's own *inbound*, nothing else
+    for (const w of HOSTILE_TEXT) expect(visibleText(html)).toContain(oneLine(w));
   });
 });

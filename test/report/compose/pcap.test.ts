@@ -11,6 +11,9 @@ import { analysePcap } from "../../../src/analyses/pcap/analyse.js";
 import type { EndpointLocator } from "../../../src/analyses/pcap/summarise/endpoints.js";
 import { composePcapKml, composePcapReport, loadWorldTopology, mapPoints, worldMapSpec } from "../../../src/report/compose/pcap.js";
 import { renderVegaLite } from "../../../src/render/vega.js";
+import { NetreportError } from "../../../src/errors.js";
+import { markdownToHtml } from "../../../src/report/markdown.js";
+import { dataMadeElements, HOSTILE_TEXT, oneLine, visibleText } from "../../helpers/prose.js";
 
 const DGA = "../shared/data/pcap/dns/PCAP-ATTACK_C2_Foudre_Backdoor_DGA.pcapng";
 
@@ -38,6 +41,20 @@ describe("composePcapReport", () => {
     expect(report.attributions).toEqual(["MaxMind test data"]);
     const figures = report.sections[0]!.kind === "figures" ? report.sections[0]!.figures : [];
     expect(figures.find((f) => f.label === "Packets")?.value).toBe(28);
+  });
+
+  it("shows warnings and read errors as text: no link, autolink, image or markup of their making", async () => {
+    const result = await analysePcap([DGA]);
+    result.warnings.push(...HOSTILE_TEXT);
+    result.errors.push(new NetreportError("EPCAP_TRUNCATED", HOSTILE_TEXT[0]!, { where: HOSTILE_TEXT[1]! }));
+    const report = composePcapReport(result);
+    const prose = report.sections.flatMap((s) => (s.kind === "prose" ? [markdownToHtml(s.markdown)] : []));
+    expect(prose).toHaveLength(2); // partial analysis, appendix
+    for (const html of prose) expect(dataMadeElements(html)).toEqual([]);
+    const text = visibleText(prose.join("\n"));
+    for (const w of HOSTILE_TEXT) expect(text).toContain(oneLine(w));
+    // The appendix's own markdown still renders: the thresholds table and its code spans.
+    expect(prose[1]).toMatch(/<td><code>ttlSpread<\/code><\/td>/);
   });
 
   it("renders the world map with countries and one circle per located place", async () => {

@@ -13,6 +13,8 @@ import { applyPolicy, parsePolicy } from "../../../src/analyses/scan/policy.js";
 import { composeScanReport, stateCells, stateHeatmapSpec } from "../../../src/report/compose/scan.js";
 import { renderVegaLite } from "../../../src/render/vega.js";
 import { renderHtml } from "../../../src/report/html.js";
+import { markdownToHtml } from "../../../src/report/markdown.js";
+import { dataMadeElements, HOSTILE_TEXT, oneLine, visibleText } from "../../helpers/prose.js";
 import type { HostResult, ScanResult } from "../../../src/analyses/scan/types.js";
 
 const FILES = resolve("../shared/data/nmap/python-libnmap/libnmap/test/files");
@@ -58,7 +60,20 @@ describe("composeScanReport", () => {
     const f = none.sections.find((s) => s.kind === "findings");
     expect(f?.kind === "findings" && f.emptyText).toMatch(/No policy was applied/);
     const c = none.sections.find((s) => s.title === "Changes since the baseline");
-    expect(c?.kind === "prose" && c.markdown).toMatch(/Nothing changed since old\.json/);
+    expect(c?.kind === "prose" && markdownToHtml(c.markdown)).toContain("Nothing changed since old.json: same hosts");
+  });
+
+  it("shows warnings, times and the baseline name as text: no link, autolink, image or markup of their making", () => {
+    const r = load("1_hosts.xml");
+    const partial = "partial result: stopped; resume at [the portal](https://evil.example/login) or www.evil.example";
+    const hostile: ScanResult = { ...r, partial: true, warnings: [partial, ...HOSTILE_TEXT], startedAt: "[start](https://evil.example/s)", finishedAt: "admin@evil.example" };
+    const baseline = "![b](data:image/png;base64,iVBORw0KGgo=) https://evil.example/b.json";
+    const report = composeScanReport(hostile, { changes: changesDataset([], baseline, snap(r), snap(r)) });
+    const prose = report.sections.flatMap((s) => (s.kind === "prose" ? [markdownToHtml(s.markdown)] : []));
+    expect(prose).toHaveLength(3); // partial scan, no changes, appendix
+    for (const html of prose) expect(dataMadeElements(html)).toEqual([]);
+    const text = visibleText(prose.join("\n"));
+    for (const w of [partial, ...HOSTILE_TEXT, baseline, "[start](https://evil.example/s)", "admin@evil.example"]) expect(text).toContain(oneLine(w));
   });
 
   it("keeps down hosts out of the Hosts table but in the datasets", () => {
