@@ -25,10 +25,11 @@ export interface FormatParser {
 /** Largest record or block netreport accepts, in bytes: beyond it the length is taken as garbage. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
-/** A capture-format error naming file, record number and byte offset. */
-export function captureError(code: ErrorCode, message: string, file: string, record: number, offset: number, hint?: string): NetreportError {
+/** A capture-format error naming file, record number and byte offset (of the uncompressed stream). */
+export function captureError(code: ErrorCode, message: string, file: string, record: number, offset: number, hint?: string, cause?: unknown): NetreportError {
   return new NetreportError(code, message, {
     where: `${file} record ${record} @ byte ${offset}`,
     hint: hint ?? "packets before this point were analysed; the rest of the file was skipped",
+    ...(cause === undefined ? {} : { cause }),
   });
 }

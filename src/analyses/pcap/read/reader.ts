@@ -14,7 +14,7 @@
 import { open, stat, type FileHandle } from "node:fs/promises";
 import { createReadStream, type ReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
-import { NetreportError } from "../../../errors.js";
+import { isNetreportError, NetreportError } from "../../../errors.js";
 import { captureError, type FormatParser } from "./format.js";
 import { isPcapMagic, pcapParser } from "./pcap.js";
 import { PCAPNG_SHB, pcapngParser } from "./pcapng.js";
@@ -101,6 +101,7 @@ function gunzipSource(file: string): Source {
   const it = gunzip[Symbol.asyncIterator]();
   let pending: Buffer | null = null;
   let pendingPos = 0;
+  let inflated = 0;
   return {
     async pull(buf, off, len) {
       let written = 0;
@@ -111,11 +112,8 @@ function gunzipSource(file: string): Source {
           try {
             r = await it.next();
           } catch (e) {
-            throw new NetreportError("EPCAP_TRUNCATED", `gzip stream is damaged: ${(e as Error).message}`, {
-              where: `${file} (compressed byte ${raw.bytesRead})`,
-              hint: "packets before this point were analysed; the rest of the file was skipped",
-              cause: e,
-            });
+            // readCapture names the record this cuts (its pull wrapper).
+            throw new NetreportError("EPCAP_TRUNCATED", `gzip stream is damaged at compressed byte ${raw.bytesRead}, after ${inflated} uncompressed bytes: ${(e as Error).message}`, { where: file, cause: e });
           }
           if (r.done) break;
           pending = r.value as Buffer;
@@ -126,6 +124,7 @@ function gunzipSource(file: string): Source {
         pendingPos += n;
         written += n;
       }
+      inflated += written;
       return written;
     },
     async close() {
@@ -151,8 +150,18 @@ const RESERVE = 256 * 1024 + 64;
 export async function readCapture(file: string, sink: PacketSink, options: ReadOptions = {}): Promise<ReadSummary> {
   const chunk = Math.max(64 * 1024, options.chunkBytes ?? 4 * 1024 * 1024);
   const { source, gzip, size } = await openSource(file);
+  let streamOffset = 0;
+  let parser: FormatParser | null = null;
   const pull = async (buf: Buffer, off: number, len: number) => {
-    const n = await source.pull(buf, off, len);
+    let n: number;
+    try {
+      n = await source.pull(buf, off, len);
+    } catch (e) {
+      // A damaged gzip stream cuts the record after the last whole one parsed: name it. (A read
+      // in flight settles after the parse of the chunk before it, so both are up to date.)
+      if (!gzip || !isNetreportError(e, "EPCAP_TRUNCATED")) throw e;
+      throw captureError("EPCAP_TRUNCATED", e.message, file, (parser?.packets ?? 0) + 1, streamOffset, undefined, e.cause);
+    }
     options.onProgress?.(source.position(), size);
     return n;
   };
@@ -165,8 +174,6 @@ export async function readCapture(file: string, sink: PacketSink, options: ReadO
   let spare = Buffer.allocUnsafe(reserve + len);
   let start = reserve;
   let end = reserve;
-  let streamOffset = 0;
-  let parser: FormatParser | null = null;
   let next: Promise<number> | null = null;
   try {
     const first = await pull(cur, end, len);
