@@ -7,24 +7,31 @@
  */
 import { NetreportError } from "../errors.js";
 import type { Finding } from "./finding.js";
+import { checkRows, checkShape, checkWarnings, type KindShape } from "./rows.js";
 import { isColumnType, isDatasetKind, DATASET_FORMAT, DATASET_FORMAT_VERSION, type AnyDataset } from "./types.js";
 
 /** Upgrades one dataset of `kind` from an older schema version to the current one. */
 export type DatasetUpgrader = (old: AnyDataset) => AnyDataset;
 
-interface KindInfo {
-  schemaVersion: number;
+/** How a registered kind is read: an upgrader for older rows and the shape its readers rely on. */
+export interface KindOptions extends KindShape {
   upgrade?: DatasetUpgrader;
+}
+
+interface KindInfo extends KindOptions {
+  schemaVersion: number;
 }
 
 const kinds = new Map<string, KindInfo>();
 
 /**
- * Declares a dataset kind's current schema version and how to upgrade older saved rows.
- * Kinds not registered are read as they are.
+ * Declares a dataset kind's current schema version, how to upgrade older saved rows (an
+ * upgrader, or `options.upgrade`), and the zod shapes of its rows and provenance that every
+ * dataset of the kind read must have (`options.row`, `options.provenance`). Kinds not
+ * registered get the checks every dataset gets (see rows.ts).
  */
-export function registerDatasetKind(kind: string, schemaVersion: number, upgrade?: DatasetUpgrader): void {
-  kinds.set(kind, upgrade ? { schemaVersion, upgrade } : { schemaVersion });
+export function registerDatasetKind(kind: string, schemaVersion: number, options?: DatasetUpgrader | KindOptions): void {
+  kinds.set(kind, { schemaVersion, ...(typeof options === "function" ? { upgrade: options } : options) });
 }
 
 /** The envelope name of a saved analysis result (datasets plus findings). */
@@ -89,7 +96,9 @@ export function checkDataset(value: unknown, where: string): AnyDataset {
     }
   });
   if (typeof d.provenance !== "object" || d.provenance === null) fail(where, `provenance of ${d.kind} is missing`);
-  let ds = { ...d, warnings: Array.isArray(d.warnings) ? d.warnings : [] } as unknown as AnyDataset;
+  const warnings = checkWarnings(d.warnings, d.kind, where);
+  checkRows(d.rows, d.columns as AnyDataset["columns"], d.kind, where);
+  let ds = { ...d, warnings } as unknown as AnyDataset;
   const info = kinds.get(ds.kind);
   if (info && ds.schemaVersion !== info.schemaVersion) {
     if (ds.schemaVersion > info.schemaVersion) {
@@ -102,6 +111,7 @@ export function checkDataset(value: unknown, where: string): AnyDataset {
     if (!info.upgrade) fail(where, `${ds.kind} schema version ${ds.schemaVersion} is no longer readable`);
     ds = info.upgrade(ds);
   }
+  if (info) checkShape(ds, info, where);
   return ds;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeDataset, provenance, toJson, parseDataset, parseBundle, makeBundle, registerDatasetKind, type Column } from "../../src/dataset/index.js";
+import { z } from "zod";
 import { isNetreportError } from "../../src/errors.js";
 
 interface Row { host: string; port: number; bytes: number; seen: string | null }
@@ -95,5 +96,63 @@ describe("dataset JSON", () => {
     expect(back.datasets).toEqual([ds]);
     expect(back.findings[0]!.severity).toBe("high");
     expect(parseBundle(toJson(ds), "d.json").datasets).toHaveLength(1);
+  });
+});
+
+describe("dataset JSON: rows, cells and warnings", () => {
+  /** The EDATASET_SCHEMA a saved dataset with `change` applied is refused with. */
+  const refusal = (change: Record<string, unknown>, file = "x.json") => {
+    try {
+      parseDataset(JSON.stringify({ ...sample(), ...change }), file);
+    } catch (e) {
+      expect(isNetreportError(e, "EDATASET_SCHEMA")).toBe(true);
+      return { where: (e as Error & { where: string }).where, message: (e as Error).message };
+    }
+    throw new Error("expected the dataset to be refused");
+  };
+  const rows = (...changes: Record<string, unknown>[]) => ({ rows: sample().rows.map((r, i) => ({ ...r, ...changes[i] })) });
+
+  it("refuses a row that is not an object, naming kind and row", () => {
+    expect(refusal({ rows: [sample().rows[0], null] })).toEqual({ where: "x.json rows[1]", message: "testRows row 1 is not an object, found null" });
+    expect(refusal({ rows: [[1, 2]] }).where).toBe("x.json rows[0]");
+  });
+
+  it("refuses a cell that is not a JSON scalar, in a column or not", () => {
+    expect(refusal(rows({}, { host: { a: 1 } }))).toEqual({ where: "x.json rows[1].host", message: 'testRows row 1, column host: a cell must be text, a number, true/false or null, found {"a":1}' });
+    expect(refusal(rows({ extra: [1] })).where).toBe("x.json rows[0].extra");
+  });
+
+  it("refuses a cell of the wrong type for its column: numbers, booleans, addresses, timestamps", () => {
+    expect(refusal(rows({ port: "80" }))).toEqual({ where: "x.json rows[0].port", message: 'testRows row 0, column port: expected a number or null, found "80"' });
+    expect(refusal(rows({}, { bytes: true })).message).toBe("testRows row 1, column bytes: expected a number or null, found true");
+    expect(refusal(rows({ host: 3232235521 })).message).toMatch(/column host: expected a string or null/);
+    expect(refusal(rows({ seen: 1764000000000 })).message).toMatch(/column seen: expected an ISO 8601 string or null/);
+    const flag = { columns: [...columns, { key: "ok", label: "OK", type: "boolean" }] };
+    expect(refusal({ ...flag, ...rows({ ok: "yes" }) }).message).toMatch(/column ok: expected true, false or null, found "yes"/);
+    // null and an absent cell are "known to be absent"; text takes any scalar.
+    expect(parseDataset(JSON.stringify({ ...sample(), ...flag, ...rows({ ok: true, port: null }, { seen: undefined }) }), "ok.json").rows[0].port).toBeNull();
+    const text = { columns: [{ key: "note", label: "Note", type: "text" }], rows: [{ note: 1 }, { note: false }, { note: "x" }] };
+    expect(parseDataset(JSON.stringify({ ...sample(), ...text }), "t.json").rows).toHaveLength(3);
+  });
+
+  it("refuses warnings that are not an array of strings; absent warnings are none", () => {
+    expect(refusal({ warnings: [1] })).toEqual({ where: "x.json warnings[0]", message: "warning 0 of testRows is not text, found 1" });
+    expect(refusal({ warnings: "partial" }).where).toBe("x.json warnings");
+    expect(parseDataset(JSON.stringify({ ...sample(), warnings: undefined }), "w.json").warnings).toEqual([]);
+  });
+
+  it("checks a registered kind's rows and provenance against its shapes", () => {
+    registerDatasetKind("shaped", 2, { row: z.object({ host: z.string(), port: z.number() }), provenance: z.looseObject({ parameters: z.looseObject({ ports: z.array(z.number()).optional() }) }) });
+    const shaped = (change: Record<string, unknown>) => ({ kind: "shaped", ...change });
+    expect(parseDataset(JSON.stringify({ ...sample(), kind: "shaped" }), "s.json").kind).toBe("shaped");
+    // A text column takes a number, but this kind's readers need a string.
+    const textHost = { columns: [{ key: "host", label: "Host", type: "text" }, { key: "port", label: "Port", type: "port" }], rows: [{ host: "a", port: 1 }, { host: 5, port: 2 }] };
+    const r = refusal(shaped(textHost), "s.json");
+    expect(r.where).toBe("s.json rows[1].host");
+    expect(r.message).toMatch(/^shaped row 1, column host: .*expected string.*, found 5$/);
+    expect(refusal(shaped({ rows: [{ host: "a" }] })).message).toMatch(/^shaped row 0, column port: .*, found nothing$/);
+    const p = refusal(shaped({ provenance: { ...sample().provenance, parameters: { ports: "80" } } }), "s.json");
+    expect(p.where).toBe("s.json provenance.parameters.ports");
+    expect(p.message).toMatch(/^provenance\.parameters\.ports of shaped: .*expected array/);
   });
 });

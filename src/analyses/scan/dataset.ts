@@ -3,6 +3,7 @@
  * port) — and back: a {@link ScanSnapshot} read from saved datasets, which diffs and policies use,
  * so a baseline saved by an earlier run (`--format json`) reads the same as a fresh scan.
  */
+import { z } from "zod";
 import { NetreportError } from "../../errors.js";
 import { makeDataset } from "../../dataset/create.js";
 import { registerDatasetKind } from "../../dataset/json.js";
@@ -52,8 +53,38 @@ export interface PortScanRow {
 export const SCAN_HOSTS_KIND = "scanHosts";
 export const PORT_SCAN_KIND = "portScan";
 export const SCAN_SCHEMA_VERSION = 1;
-registerDatasetKind(SCAN_HOSTS_KIND, SCAN_SCHEMA_VERSION);
-registerDatasetKind(PORT_SCAN_KIND, SCAN_SCHEMA_VERSION);
+
+// Saved rows as snapshotOf, the diff and the policy read them (--baseline).
+const text = z.string().nullable();
+const HOST_ROW = z.object({
+  address: z.string(),
+  hostname: text,
+  status: z.string(),
+  open: z.number(),
+  closed: z.number(),
+  filtered: z.number(),
+  unlisted: text,
+  unlistedPorts: text.optional(),
+  srttMs: z.number().nullable(),
+  os: text,
+});
+const PORT_ROW = z.object({
+  address: z.string(),
+  hostname: text,
+  port: z.number(),
+  protocol: z.string(),
+  state: z.string(),
+  reason: text,
+  service: text,
+  product: text,
+  version: text,
+  extrainfo: text,
+  banner: text,
+  rttMs: z.number().nullable(),
+});
+const SCAN_PROVENANCE = z.looseObject({ finishedAt: z.string() });
+registerDatasetKind(SCAN_HOSTS_KIND, SCAN_SCHEMA_VERSION, { row: HOST_ROW, provenance: SCAN_PROVENANCE });
+registerDatasetKind(PORT_SCAN_KIND, SCAN_SCHEMA_VERSION, { row: PORT_ROW, provenance: SCAN_PROVENANCE });
 
 const HOST_COLUMNS: Column<ScanHostRow>[] = [
   { key: "address", label: "Address", type: "ip" },

@@ -2,6 +2,7 @@
  * Hops → the `traceHops` dataset: every hop enriched with AS number, organisation and place
  * through an injected lookup (an Enricher), scope labels for special-purpose ranges.
  */
+import { z } from "zod";
 import { makeDataset, provenance } from "../../dataset/create.js";
 import { registerDatasetKind } from "../../dataset/json.js";
 import type { Column } from "../../dataset/types.js";
@@ -16,7 +17,39 @@ export interface HopLocator {
 
 /** Schema version of {@link TraceHopRow}. */
 export const TRACE_HOPS_SCHEMA = 1;
-registerDatasetKind("traceHops", TRACE_HOPS_SCHEMA);
+
+const text = z.string().nullable();
+/** A saved hop as the report and the graph read it (`--from`): {@link TraceHopRow}. */
+const HOP_ROW = z.object({
+  target: z.string(),
+  protocol: z.string(),
+  port: z.number().nullable(),
+  ttl: z.number(),
+  address: text,
+  kind: z.string(),
+  isTarget: z.boolean(),
+  rttMs: z.number().nullable(),
+  rtts: z.string(),
+  probes: z.number(),
+  asn: z.number().nullable(),
+  asOrg: text,
+  country: text,
+  city: text,
+  scope: text,
+});
+/** The parameters of a saved trace its readers use (traceResultFromDataset, the report's text). */
+const HOP_PROVENANCE = z.looseObject({
+  parameters: z
+    .looseObject({
+      protocol: z.string().optional(),
+      ports: z.array(z.number()).nullable().optional(),
+      maxTtl: z.number().optional(),
+      source: z.string().nullable().optional(),
+      method: z.string().optional(),
+    })
+    .nullable(),
+});
+registerDatasetKind("traceHops", TRACE_HOPS_SCHEMA, { row: HOP_ROW, provenance: HOP_PROVENANCE });
 
 /** Columns of the hop dataset. */
 export const TRACE_HOP_COLUMNS: Column<TraceHopRow>[] = [

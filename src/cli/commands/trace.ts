@@ -80,10 +80,13 @@ export const traceCommand: CommandSpec = {
       const text = await readFile(from, "utf8").catch((e: unknown) => {
         throw new NetreportError("EINPUT", `cannot read: ${(e as Error).message}`, { where: from, cause: e });
       });
-      const value = parseJson(text, from) as { datasets?: unknown[] };
-      const raw = Array.isArray(value.datasets) ? value.datasets.find((d) => (d as { kind?: unknown }).kind === "traceHops") : value;
-      if (!raw) throw new NetreportError("EDATASET_SCHEMA", "the bundle has no traceHops dataset", { where: from });
-      result = trace.traceResultFromDataset(checkDataset(raw, from));
+      const value = parseJson(text, from) as { datasets?: unknown } | null;
+      // A bundle's traceHops dataset, or a lone dataset (checkDataset refuses anything else).
+      const datasets = value?.datasets;
+      const list: unknown[] | null = Array.isArray(datasets) ? datasets : null;
+      const index = list ? list.findIndex((d) => (d as { kind?: unknown } | null)?.kind === "traceHops") : -1;
+      if (list && index < 0) throw new NetreportError("EDATASET_SCHEMA", "the bundle has no traceHops dataset", { where: from });
+      result = trace.traceResultFromDataset(list ? checkDataset(list[index], `${from} datasets[${index}]`) : checkDataset(value, from));
     } else {
       const ports = parsePortList(String(options.ports ?? "80,443"));
       const maxTtl = integer(options.maxTtl ?? 30, "--max-ttl", 1, 255);
