@@ -64,7 +64,8 @@ interface CapHandle {
 /**
  * Captures from `options.iface` into `session` (one source named `live:<iface>`).
  * @throws NetreportError ECAPTURE when the interface cannot be opened (no permission, no such
- * interface, bad filter).
+ * interface, bad filter). An exception from `session.feed` or `options.onPacket` stops the
+ * capture and is rethrown as it is; the session's source is then left unended.
  */
 export async function captureLive(session: PcapSession, options: LiveOptions): Promise<LiveSummary> {
   let CapCtor: new () => CapHandle;
@@ -80,6 +81,9 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
   try {
     linkName = cap.open(options.iface, options.filter ?? "", 16 * 1024 * 1024, buffer);
   } catch (e) {
+    // No cap.close() here: when open fails after pcap_activate (a bad filter) the addon keeps the
+    // activated pcap handle but never started polling it, and its close() would stop a poll
+    // handle that was never initialised. The handle leaks inside the addon until exit.
     throw new NetreportError("ECAPTURE", `cannot capture on ${options.iface}: ${(e as Error).message}`, {
       where: options.iface,
       hint: "check the interface name and the filter, and run as root or with CAP_NET_RAW",
@@ -99,7 +103,7 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
   let truncated = 0;
   const started = Date.now();
   const durationMs = options.durationMs ?? (options.count ? Infinity : 10_000);
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
     let done = false;
     const stop = () => {
       if (done) return;
@@ -114,15 +118,24 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
     if (options.signal?.aborted) stop();
     cap.on("packet", (nbytes, trunc) => {
       if (done) return;
-      packets++;
-      if (trunc) truncated++;
-      pkt.index = packets;
-      pkt.offset = 0;
-      pkt.caplen = nbytes;
-      pkt.origLen = trunc ? nbytes + 1 : nbytes;
-      pkt.tsUs = Date.now() * 1000;
-      session.feed(pkt);
-      options.onPacket?.(packets);
+      // This runs inside the addon's native callback: an exception escaping it would be
+      // uncaught, with the capture left open and this promise pending. (A settled promise
+      // ignores the resolve in stop().)
+      try {
+        packets++;
+        if (trunc) truncated++;
+        pkt.index = packets;
+        pkt.offset = 0;
+        pkt.caplen = nbytes;
+        pkt.origLen = trunc ? nbytes + 1 : nbytes;
+        pkt.tsUs = Date.now() * 1000;
+        session.feed(pkt);
+        options.onPacket?.(packets);
+      } catch (e) {
+        reject(e);
+        stop();
+        return;
+      }
       if (options.count && packets >= options.count) stop();
     });
   });

@@ -34,6 +34,57 @@ describe.skipIf(!isRoot)("captureLive", () => {
     expect(r.datasets.find((d) => d.kind === "pcapCaptures")!.rows[0].source).toBe("live:lo");
   });
 
+  it("an exception from onPacket or session.feed stops the capture and rejects with that error", async () => {
+    const port = 40000 + ((process.pid + 7) % 20000);
+    const sock = dgram.createSocket("udp4");
+    const sink = dgram.createSocket("udp4");
+    await new Promise<void>((r) => sink.bind(port, "127.0.0.1", r));
+    const send = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((r) => sock.send(Buffer.from(`boom ${i}`), port, "127.0.0.1", r));
+    };
+    const filter = `udp and dst port ${port}`;
+    try {
+      // 1. onPacket throws on the third packet.
+      let calls = 0;
+      const boom = new Error("onPacket failed");
+      const fromCallback = captureLive(createPcapSession(), {
+        iface: "lo", filter, count: 1000, durationMs: 5_000,
+        onPacket: (n) => {
+          calls++;
+          if (n === 3) throw boom;
+        },
+      }).then(() => "resolved", (e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      await send(5);
+      expect(await fromCallback).toBe(boom);
+      expect(calls).toBe(3);
+      // Stopped: later packets reach no handler.
+      await send(5);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(calls).toBe(3);
+
+      // 2. The session's feed throws on the first packet.
+      const real = createPcapSession();
+      const failing = new Error("feed failed");
+      let fed = 0;
+      const session = {
+        ...real,
+        feed: () => {
+          fed++;
+          throw failing;
+        },
+      };
+      const fromFeed = captureLive(session, { iface: "lo", filter, count: 1000, durationMs: 5_000 }).then(() => "resolved", (e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      await send(3);
+      expect(await fromFeed).toBe(failing);
+      expect(fed).toBe(1);
+    } finally {
+      sock.close();
+      sink.close();
+    }
+  });
+
   it("a bad interface or filter is ECAPTURE", async () => {
     const e1 = await captureLive(createPcapSession(), { iface: "nrp-nonexistent0", count: 1 }).catch((e: unknown) => e);
     expect(isNetreportError(e1, "ECAPTURE")).toBe(true);
