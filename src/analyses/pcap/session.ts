@@ -12,7 +12,7 @@ import { sortFindings, type Finding } from "../../dataset/finding.js";
 import type { AnyDataset, Dataset } from "../../dataset/types.js";
 import type { NetreportError } from "../../errors.js";
 import { newAddressTable } from "./decode/address.js";
-import { decodeFrame, newDecoded, TcpFlag } from "./decode/frame.js";
+import { decodeFrame, newDecoded } from "./decode/frame.js";
 import { parseDns } from "./decode/dns.js";
 import { newDnsTcpReassembler } from "./decode/dnsStream.js";
 import { ircLines, newHttpRequest, parseHttpRequest } from "./decode/app.js";
@@ -209,7 +209,7 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
         c.status = error.toLine();
         ctx.warnings.push(`${c.source}: analysis is partial, reading stopped after ${c.packets} packets: ${error.toLine()}`);
       }
-      if (dnsTcp.pending()) ctx.warnings.push(`${c.source}: ${dnsTcp.pending()} DNS-over-TCP message(s) were incomplete at the end`);
+      if (dnsTcp.pending()) ctx.warnings.push(`${c.source}: ${dnsTcp.pending()} DNS-over-TCP message(s) could not be read whole (a segment missing, the connection reset or closed inside one, or still open at the end)`);
       for (const w of extraWarnings ?? []) ctx.warnings.push(`${c.source}: ${w}`);
       captures.push(c);
       cur = null;
