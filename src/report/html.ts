@@ -10,7 +10,7 @@
  */
 import { loadTemplates, runTemplate, BUILTIN_TEMPLATES } from "./templates.js";
 import { sectionViews } from "./sections.js";
-import { wordsFor } from "./i18n.js";
+import { canonicalLang, wordsFor } from "./i18n.js";
 import { pageCss } from "./pageCss.js";
 import { formatCell } from "../render/format.js";
 import { VERSION } from "../version.js";
@@ -31,10 +31,13 @@ export interface HtmlReport {
   paper: PaperSize;
 }
 
-/** Renders a report to one self-contained HTML page. */
+/**
+ * Renders a report to one self-contained HTML page. Throws NetreportError `EREPORT_SPEC` when
+ * `report.lang` is no BCP 47 language tag (`zh_CN` is read as `zh-CN`).
+ */
 export async function renderHtml(report: Report, opts: HtmlOptions = {}): Promise<HtmlReport> {
   // 1. language, words, time
-  const lang = report.lang ?? "en";
+  const lang = canonicalLang(report.lang ?? "en");
   const words = wordsFor(lang);
   const timeZone = report.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const generatedIso = report.generatedAt ?? new Date().toISOString();

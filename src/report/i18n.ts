@@ -2,6 +2,7 @@
  * The report's own words (headings, labels, page footer) in the languages netreport ships.
  * Data stays as it is; only these strings change with `report.lang`.
  */
+import { NetreportError } from "../errors.js";
 
 const en = {
   contents: "Contents",
@@ -61,7 +62,29 @@ const catalogues: Record<string, Words> = { en, zh: zhCN, "zh-CN": zhCN, "zh-Han
 
 /** The words for a BCP 47 language tag; falls back to the base language, then English. */
 export function wordsFor(lang = "en"): Words {
-  return catalogues[lang] ?? catalogues[lang.split("-")[0] ?? "en"] ?? en;
+  // Own keys only: "constructor" or "__proto__" must not find Object's.
+  const find = (tag: string | undefined) => (tag !== undefined && Object.hasOwn(catalogues, tag) ? catalogues[tag] : undefined);
+  return find(lang) ?? find(lang.split("-")[0]) ?? en;
+}
+
+/**
+ * `lang` as a canonical BCP 47 tag (`zh-cn` → `zh-CN`; the POSIX spelling `zh_CN` is read as
+ * `zh-CN`), which every Intl formatter of the report accepts.
+ * @throws NetreportError `EREPORT_SPEC` naming the value when it is no language tag, since
+ * every number, time and chart of the report would fail with it.
+ */
+export function canonicalLang(lang: string, where = "report"): string {
+  // Intl.Locale validates and canonicalises one tag as Intl.getCanonicalLocales does.
+  let tag: string | undefined;
+  try {
+    tag = new Intl.Locale(lang.replaceAll("_", "-")).toString();
+  } catch {
+    tag = undefined;
+  }
+  if (!tag) {
+    throw new NetreportError("EREPORT_SPEC", `unknown language tag ${JSON.stringify(lang)} at .lang`, { where, hint: "use a BCP 47 language tag such as en, zh-CN or de-DE" });
+  }
+  return tag;
 }
 
 /** Replaces `{name}` placeholders in a catalogue string. */

@@ -5,6 +5,7 @@
 import { NetreportError } from "../errors.js";
 import { svgToPng, type PngOptions } from "../render/png.js";
 import { sectionSvg } from "./sections.js";
+import { canonicalLang } from "./i18n.js";
 import type { ChartSection, GraphSection, Report } from "./types.js";
 
 /**
@@ -24,5 +25,5 @@ export function findPictureSection(report: Report, ref: string): ChartSection | 
 
 /** Renders one chart or graph section of `report` to PNG (sharp; `density` default 144 DPI). */
 export async function sectionPng(report: Report, ref: string, opts: PngOptions = {}): Promise<Buffer> {
-  return svgToPng(await sectionSvg(findPictureSection(report, ref), report.lang ?? "en"), opts);
+  return svgToPng(await sectionSvg(findPictureSection(report, ref), canonicalLang(report.lang ?? "en")), opts);
 }

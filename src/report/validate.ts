@@ -8,6 +8,7 @@ import { NetreportError } from "../errors.js";
 import { checkDataset, parseJson } from "../dataset/json.js";
 import { isColumnType } from "../dataset/types.js";
 import { isSeverity } from "../dataset/finding.js";
+import { canonicalLang } from "./i18n.js";
 import type { Report } from "./types.js";
 
 const datasetLike = z.looseObject({ format: z.string() });
@@ -77,6 +78,7 @@ export function checkReport(value: unknown, where = "report"): Report {
     });
   }
   const out = r.data as unknown as Report;
+  if (out.lang !== undefined) out.lang = canonicalLang(out.lang, where);
   if (out.timeZone) {
     try {
       new Intl.DateTimeFormat("en", { timeZone: out.timeZone });
