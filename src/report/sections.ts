@@ -7,7 +7,7 @@
 import { isNetreportError } from "../errors.js";
 import { sortFindings, type Finding } from "../dataset/finding.js";
 import { NUMERIC_COLUMN_TYPES, type AnyDataset, type Cell, type Column } from "../dataset/types.js";
-import { formatCell } from "../render/format.js";
+import { formatCell, formatFigure } from "../render/format.js";
 import { renderVegaLite } from "../render/vega.js";
 import { renderDot } from "../render/graphviz.js";
 import { markdownToHtml } from "./markdown.js";
@@ -79,9 +79,8 @@ function tableView(ds: AnyDataset, keys: string[] | undefined, limit: number | u
 }
 
 function figureView(f: Figure, ctx: ViewContext) {
-  const type = f.type ?? (typeof f.value === "number" && !Number.isInteger(f.value) ? "number" : "integer");
-  const text =
-    typeof f.value === "number" ? formatCell(f.value, type, { locale: ctx.locale, timeZone: ctx.timeZone, ...(f.unit ? { unit: f.unit } : {}) }) : (f.value ?? "—");
+  // Numbers as formatFigure writes them (an integer figure keeps its unit); text as given.
+  const text = typeof f.value === "number" ? formatFigure(f, { locale: ctx.locale, timeZone: ctx.timeZone }) : (f.value ?? "—");
   return { label: f.label, text, tone: f.tone ?? "neutral", note: f.note ?? null };
 }
 
