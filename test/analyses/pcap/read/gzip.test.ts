@@ -64,7 +64,7 @@ describe("a damaged gzip capture", () => {
 
   it("with a wrong CRC: the error names the record after the last one delivered", async () => {
     const bad = Buffer.from(gz);
-    bad[bad.length - 8] ^= 0xff; // CRC-32 of the trailer
+    bad[bad.length - 8]! ^= 0xff; // CRC-32 of the trailer
     const path = join(dir, "crc.pcap.gz");
     writeFileSync(path, bad);
     const { n, err } = await read(path);
