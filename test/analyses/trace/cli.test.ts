@@ -5,23 +5,14 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main.js";
+import { runCli } from "../../helpers/cli.js";
 
 const fixture = join(import.meta.dirname, "fixtures", "lab-trace.json");
 const dir = mkdtempSync(join(tmpdir(), "nrt-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = "";
-  stderr.on("data", (d: Buffer) => (err += d.toString()));
-  stdout.resume();
-  const code = await main(argv, { stdout, stderr, interactive: false, signal: new AbortController().signal });
-  return { code, stderr: err };
-}
+const cli = runCli;
 
 describe("netreport trace", () => {
   it("reports a saved trace with --from: HTML, bundle, CSV, route SVG and PNG", async () => {
