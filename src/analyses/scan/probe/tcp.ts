@@ -39,10 +39,7 @@ export const tcpConnect: ConnectEffect = (req) =>
       if (done) return;
       done = true;
       cancel(timer);
-      socket.removeAllListeners();
-      socket.on("error", () => {});
-      if (socket.readyState === "open") socket.resetAndDestroy();
-      else socket.destroy();
+      resetSocket(socket);
       resolve({ ...o, rttMs: o.rttMs ?? performance.now() - started });
     };
     timer = after(req.timeoutMs, () => finish({ kind: "timeout", code: null, banner: null }));
@@ -62,6 +59,14 @@ export const tcpConnect: ConnectEffect = (req) =>
     socket.connect({ host: req.address, port: req.port, family: req.family });
   });
 
+/** Ends a probe's socket: a RST for an open connection (no TIME_WAIT left behind), its events ignored from now on. */
+function resetSocket(socket: Socket): void {
+  socket.removeAllListeners();
+  socket.on("error", () => {});
+  if (socket.readyState === "open") socket.resetAndDestroy();
+  else socket.destroy();
+}
+
 /** Reads up to `bytes` the peer sends within `ms` (or until it closes), then resets the connection. */
 export function readBanner(socket: Socket, ms: number, bytes: number): Promise<Uint8Array | null> {
   return new Promise((resolve) => {
@@ -72,10 +77,7 @@ export function readBanner(socket: Socket, ms: number, bytes: number): Promise<U
       if (finished) return;
       finished = true;
       cancel(timer);
-      socket.removeAllListeners();
-      socket.on("error", () => {});
-      if (socket.readyState === "open") socket.resetAndDestroy();
-      else socket.destroy();
+      resetSocket(socket);
       resolve(size ? Buffer.concat(chunks).subarray(0, bytes) : null);
     };
     const timer = after(ms, stop);
