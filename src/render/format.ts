@@ -199,13 +199,17 @@ function dtf(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** An ISO 8601 date and time with no zone or offset. */
+const ZONELESS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
 /**
  * An ISO 8601 string or epoch milliseconds → `YYYY-MM-DD HH:mm:ss` in `timeZone` (default UTC).
  * Unparseable strings are returned unchanged. Throws a RangeError for an unknown time zone.
  */
 export function formatTimestamp(value: string | number | boolean, timeZone = "UTC"): string {
   if (typeof value === "boolean") return String(value);
-  const d = new Date(value);
+  // An ISO date-time without a zone is UTC here (Date would read it in this machine's zone).
+  const d = new Date(typeof value === "string" && ZONELESS.test(value) ? `${value}Z` : value);
   if (Number.isNaN(d.getTime())) return String(value);
   const year = d.getUTCFullYear();
   if ((timeZone === "UTC" || timeZone === "Etc/UTC") && year >= 1000 && year <= 9999) {

@@ -12,7 +12,7 @@ import { loadTemplates, runTemplate, BUILTIN_TEMPLATES } from "./templates.js";
 import { sectionViews } from "./sections.js";
 import { canonicalLang, wordsFor } from "./i18n.js";
 import { pageCss } from "./pageCss.js";
-import { formatCell } from "../render/format.js";
+import { formatCell, formatTimeZoneLabel } from "../render/format.js";
 import { VERSION } from "../version.js";
 import type { PaperSize, Report } from "./types.js";
 
@@ -41,7 +41,7 @@ export async function renderHtml(report: Report, opts: HtmlOptions = {}): Promis
   const words = wordsFor(lang);
   const timeZone = report.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const generatedIso = report.generatedAt ?? new Date().toISOString();
-  const generatedAt = formatCell(generatedIso, "timestamp", { locale: lang, timeZone });
+  const generatedAt = `${formatCell(generatedIso, "timestamp", { locale: lang, timeZone })} ${formatTimeZoneLabel(timeZone, generatedIso)}`;
   // 2. sections
   const templates = await loadTemplates(opts.templatesDir ?? BUILTIN_TEMPLATES);
   const sections = await sectionViews(report.sections, { locale: lang, timeZone, words });

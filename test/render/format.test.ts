@@ -118,6 +118,21 @@ describe("formatBytes / formatDuration", () => {
   });
 });
 
+describe("zoneless times", () => {
+  it("read an ISO date-time without a zone as UTC, whatever this machine's zone", () => {
+    const was = process.env.TZ;
+    process.env.TZ = "Asia/Shanghai";
+    try {
+      expect(formatCell("2024-03-01T12:00:00", "timestamp", { timeZone: "UTC" })).toBe("2024-03-01 12:00:00");
+      expect(formatCell("2024-03-01T12:00", "timestamp", { timeZone: "Asia/Shanghai" })).toBe("2024-03-01 20:00:00");
+      expect(formatCell("2024-03-01T12:00:00+08:00", "timestamp", { timeZone: "UTC" })).toBe("2024-03-01 04:00:00");
+    } finally {
+      if (was === undefined) delete process.env.TZ;
+      else process.env.TZ = was;
+    }
+  });
+});
+
 describe("formatTimeZoneLabel", () => {
   it("names the offset", () => {
     expect(formatTimeZoneLabel("UTC")).toBe("UTC");

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { sectionViews } from "../../src/report/sections.js";
 import { wordsFor } from "../../src/report/i18n.js";
 import type { Figure } from "../../src/report/types.js";
+import { makeDataset, provenance } from "../../src/dataset/create.js";
 
 async function tiles(figures: Figure[], locale = "en"): Promise<string[]> {
   const [view] = await sectionViews([{ kind: "figures", figures }], { locale, timeZone: "UTC", words: wordsFor(locale) });
@@ -24,5 +25,31 @@ describe("figure tiles", () => {
       ]),
     ).toEqual(["1,204 hosts", "3 hops", "2.35 pps", "12 pps", "3.0 MiB", "7", "n/a", "—"]);
     expect(await tiles([{ label: "主机", value: 1204, type: "integer", unit: "台" }], "zh-CN")).toEqual(["1,204 台"]);
+  });
+});
+
+describe("table headings", () => {
+  const ds = makeDataset({
+    kind: "events",
+    schemaVersion: 1,
+    title: "Events",
+    columns: [
+      { key: "at", label: "Time", type: "timestamp" },
+      { key: "n", label: "Rate", type: "number", unit: "pps" },
+      { key: "what", label: "What", type: "text" },
+    ],
+    rows: [{ at: "2026-07-01T12:00:00Z", n: 3, what: "x" }],
+    provenance: provenance("test", {}),
+  });
+  const view = async (timeZone: string) => {
+    const [v] = await sectionViews([{ kind: "table", title: "Events", dataset: ds }], { locale: "en", timeZone, words: wordsFor("en") });
+    const t = v as unknown as { columns: { label: string; unit: string | null }[]; rows: { text: string }[][] };
+    return { units: t.columns.map((c) => c.unit), first: t.rows[0]![0]!.text };
+  };
+
+  it("name the zone a time column is shown in, at the column's first time", async () => {
+    expect(await view("UTC")).toEqual({ units: ["UTC", "pps", null], first: "2026-07-01 12:00:00" });
+    expect(await view("Asia/Shanghai")).toEqual({ units: ["UTC+08:00", "pps", null], first: "2026-07-01 20:00:00" });
+    expect(await view("America/New_York")).toEqual({ units: ["UTC-04:00", "pps", null], first: "2026-07-01 08:00:00" });
   });
 });
