@@ -10,7 +10,7 @@ import { registerDatasetKind } from "../../dataset/json.js";
 import type { AnyDataset, Column, Dataset, Provenance } from "../../dataset/types.js";
 import { VERSION } from "../../version.js";
 import { hostname as machineName } from "node:os";
-import type { HostResult, ScanResult } from "./types.js";
+import { PARTIAL_MARK, type HostResult, type ScanResult } from "./types.js";
 import type { CountedState } from "./ports/ranges.js";
 
 /** One row of the `scanHosts` dataset. */
@@ -119,9 +119,6 @@ export interface ScanDatasets {
   hosts: Dataset<typeof SCAN_HOSTS_KIND, ScanHostRow>;
   ports: Dataset<typeof PORT_SCAN_KIND, PortScanRow>;
 }
-
-/** How the warnings of a scan that did not finish begin (connect scan, nmap run, nmap import). */
-export const PARTIAL_MARK = "partial result:";
 
 /** Converts a scan result to its datasets (rows in host order, ports ascending). */
 export function scanToDatasets(result: ScanResult): ScanDatasets {

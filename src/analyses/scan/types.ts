@@ -94,3 +94,6 @@ export interface ScanResult {
   /** ISO 8601 UTC. */
   finishedAt: string;
 }
+
+/** How the warning of a scan that did not finish begins (connect scan, nmap run; scanToDatasets adds one for the rest), which snapshotOf reads back. */
+export const PARTIAL_MARK = "partial result:";

@@ -20,7 +20,7 @@ import { isNetreportError, NetreportError } from "../../../errors.js";
 import { child, children, parseXml, type XmlElement } from "./xml.js";
 import { HostStatus, isPortState, type HostResult, type PortResult, type Protocol, type ScanResult } from "../types.js";
 import { withProtocol } from "../ports/ranges.js";
-import { formatBanner } from "../probe/banner.js";
+import { formatText } from "../probe/banner.js";
 
 const PROTOCOLS = new Set(["tcp", "udp", "sctp"]);
 
@@ -35,7 +35,7 @@ function num(v: string | undefined): number | null {
  * banners are (`\n`, `\\`, `\xNN`), so one value cannot forge a line or carry an escape sequence.
  */
 function shown(v: string | undefined): string {
-  return formatBanner(Buffer.from(v ?? "", "utf8")) ?? "";
+  return formatText(v ?? "");
 }
 
 /** ISO text of a Unix time from the file, or null (with a warning naming `what` when it is no time). */

@@ -13,8 +13,8 @@ import { spawn as nodeSpawn, type ChildProcess } from "node:child_process";
 import { NetreportError, isNetreportError } from "../../../errors.js";
 import { parseNmapXml } from "./import.js";
 import { nmapArgs, type NmapArgsOptions } from "./args.js";
-import type { ScanResult } from "../types.js";
-import { formatBanner } from "../probe/banner.js";
+import { PARTIAL_MARK, type ScanResult } from "../types.js";
+import { formatText } from "../probe/banner.js";
 
 /** What the adapter needs from the world: a way to start nmap. */
 export interface NmapEffects {
@@ -67,6 +67,7 @@ export function salvageXml(xml: string): string | null {
  *   EUSAGE for refused extra arguments (see {@link nmapArgs}).
  */
 export async function runNmap(options: RunNmapOptions, effects: NmapEffects = defaultNmapEffects): Promise<ScanResult> {
+  const graceMs = options.stopGraceMs ?? 5000;
   const file = options.nmapPath ?? "nmap";
   const args = nmapArgs(options);
   const shown = `${file} ${args.join(" ")}`;
@@ -101,7 +102,7 @@ export async function runNmap(options: RunNmapOptions, effects: NmapEffects = de
     killTimer = setTimeout(() => {
       killed = true;
       child.kill("SIGKILL");
-    }, options.stopGraceMs ?? 5000);
+    }, graceMs);
   };
   if (options.signal?.aborted) stop();
   else options.signal?.addEventListener("abort", stop, { once: true });
@@ -146,9 +147,9 @@ export async function runNmap(options: RunNmapOptions, effects: NmapEffects = de
   }
   // 4. Tag it as an nmap run.
   const warnings = result.warnings.filter((w) => !(partial && w.includes("no <runstats>")));
-  if (partial) warnings.push(`partial result: nmap was stopped${killed ? ` (killed: still running ${options.stopGraceMs ?? 5000} ms after SIGINT)` : ""}; ${result.hosts.length} host(s) it had finished are kept`);
+  if (partial) warnings.push(`${PARTIAL_MARK} nmap was stopped${killed ? ` (killed: still running ${graceMs} ms after SIGINT)` : ""}; ${result.hosts.length} host(s) it had finished are kept`);
   // Escaped as banners are: a line can quote a name nmap resolved or read off the network.
-  for (const l of lastLines.slice(-5)) if (/warning|failed|error/i.test(l)) warnings.push(`nmap: ${formatBanner(Buffer.from(l.trim(), "utf8")) ?? ""}`);
+  for (const l of lastLines.slice(-5)) if (/warning|failed|error/i.test(l)) warnings.push(`nmap: ${formatText(l.trim())}`);
   return {
     ...result,
     source: "nmap",

@@ -19,3 +19,8 @@ export function formatBanner(bytes: Uint8Array | null): string | null {
   }
   return out;
 }
+
+/** A text (e.g. from a file or another program) escaped as banners are, for a terminal line: never null. */
+export function formatText(text: string): string {
+  return formatBanner(Buffer.from(text, "utf8")) ?? "";
+}

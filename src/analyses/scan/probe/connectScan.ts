@@ -20,7 +20,7 @@ import { openFileLimit, tcpConnect, type ConnectEffect } from "./tcp.js";
 import { rawTcpConnect } from "./rawTcp.js";
 import type { ServicesTable } from "../ports/services.js";
 import type { Target, TargetPlan } from "../targets/expand.js";
-import { PortState, type HostResult, type ScanResult } from "../types.js";
+import { PARTIAL_MARK, PortState, type HostResult, type ScanResult } from "../types.js";
 
 /** Progress of a running scan, for progress bars. */
 export interface ScanProgress {
@@ -309,7 +309,7 @@ export async function connectScan(
   if (partial) {
     const more = iterator.next().done ? 0 : 1;
     warnings.push(
-      `partial result: the scan was interrupted after ${progress.probesDone} of ${progress.probesTotal || "?"} probes` +
+      `${PARTIAL_MARK} the scan was interrupted after ${progress.probesDone} of ${progress.probesTotal || "?"} probes` +
         (hostsSkipped + more > 0 ? `; ${hostsSkipped}${more ? "+" : ""} host(s) were not scanned` : ""),
     );
   }
