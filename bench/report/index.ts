@@ -17,7 +17,7 @@ import { barChart, timeSeries } from "../../src/render/charts.js";
 import { toDot } from "../../src/render/dot.js";
 import type { Report, Section } from "../../src/report/types.js";
 
-export function benchReport(seed: number): Report {
+function benchReport(seed: number): Report {
   const rows = Array.from({ length: 2000 }, (_, i) => ({
     time: new Date(Date.UTC(2026, 10, 23, 0, 0, i * 3)).toISOString(),
     host: `198.18.${(i >> 8) & 255}.${i & 255}`,

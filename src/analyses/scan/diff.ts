@@ -64,11 +64,8 @@ function service(p: PortScanRow | undefined): string | null {
   return text === "" ? null : text;
 }
 
-function stateIn(host: ScanSnapshot["hosts"] extends Map<string, infer H> ? H : never, key: string): string | null {
-  const listed = host.ports.get(key);
-  if (listed) return listed.state;
-  const [port, protocol] = key.split("/");
-  return countedStateOf(host.counted, Number(port), protocol ?? "tcp");
+function stateIn(host: ScanSnapshot["hosts"] extends Map<string, infer H> ? H : never, key: string, port: number, protocol: string): string | null {
+  return host.ports.get(key)?.state ?? countedStateOf(host.counted, port, protocol);
 }
 
 function openPorts(host: { ports: Map<string, PortScanRow> }): string {
@@ -99,9 +96,10 @@ export function diffScans(before: ScanSnapshot, after: ScanSnapshot): ScanChange
     const keys = [...new Set([...b.ports.keys(), ...a.ports.keys()])];
     for (const key of keys) {
       const [portText, protocol] = key.split("/") as [string, string];
-      const was = stateIn(b, key);
-      const now = stateIn(a, key);
-      const port = (change: ChangeKind, x: string | null, y: string | null) => changes.push({ address, hostname, port: Number(portText), protocol, change, before: x, after: y });
+      const portNumber = Number(portText);
+      const was = stateIn(b, key, portNumber, protocol);
+      const now = stateIn(a, key, portNumber, protocol);
+      const port = (change: ChangeKind, x: string | null, y: string | null) => changes.push({ address, hostname, port: portNumber, protocol, change, before: x, after: y });
       if (was === now) {
         if (now === "open" && service(b.ports.get(key)) !== service(a.ports.get(key))) {
           port(ChangeKind.serviceChanged, service(b.ports.get(key)), service(a.ports.get(key)));

@@ -6,13 +6,12 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../../helpers/cli.js";
+import { runCli as cli } from "../../helpers/cli.js";
 
 const fixture = join(import.meta.dirname, "fixtures", "lab-trace.json");
 const dir = mkdtempSync(join(tmpdir(), "nrt-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = runCli;
 
 describe("netreport trace", () => {
   it("reports a saved trace with --from: HTML, bundle, CSV, route SVG and PNG", async () => {

@@ -48,7 +48,7 @@ export type NmapWord =
   /** An abbreviation that fits several long options: nmap refuses it, another release might not. */
   | { kind: "ambiguous"; names: string[] }
   /** Short options; `valueOf` is the letter that takes a value (`value`, or the next word when `null`). */
-  | { kind: "short"; letters: string; valueOf: string | null; value: string | null }
+  | { kind: "short"; valueOf: string | null; value: string | null }
   /** `--`: every word after it is a target. */
   | { kind: "end" }
   /** A word that is no option: nmap scans it as a target. */
@@ -73,11 +73,11 @@ function readShort(letters: string): NmapWord {
     if (SHORT_FLAG.has(c)) continue;
     if (SHORT_VALUE.has(c) || SHORT_OPTIONAL.has(c)) {
       const rest = letters.slice(i + 1);
-      return { kind: "short", letters: letters.slice(0, i + 1), valueOf: c, value: rest !== "" || SHORT_OPTIONAL.has(c) ? rest : null };
+      return { kind: "short", valueOf: c, value: rest !== "" || SHORT_OPTIONAL.has(c) ? rest : null };
     }
     return { kind: "unknown" };
   }
-  return { kind: "short", letters, valueOf: null, value: null };
+  return { kind: "short", valueOf: null, value: null };
 }
 
 /** Reads one word of nmap's command line as nmap would (the value of a previous option aside). */

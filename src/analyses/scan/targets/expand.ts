@@ -108,12 +108,16 @@ function matcherOf(r: Resolved): Matcher {
     if (!r.address) return () => false;
     family = r.address.family;
     base = r.address.value;
-    // A name's prefix counts in IPv4 bits (specSize); a name that resolved to IPv6 stands for itself.
-    bits = spec.bits !== null && family === 4 ? spec.bits : family === 4 ? 32 : 128;
+    bits = nameBits(spec.bits, family);
   }
   const shift = BigInt((family === 4 ? 32 : 128) - bits);
   const net = base >> shift;
   return (f, v) => f === family && v >> shift === net;
+}
+
+/** The prefix a resolved name stands for: its /bits when it is IPv4 (counted in IPv4 bits, as specSize does), else the address alone. */
+function nameBits(bits: number | null, family: 4 | 6): number {
+  return family === 4 ? (bits ?? 32) : 128;
 }
 
 async function resolveAll(specs: readonly TargetSpec[], opts: PlanOptions, cache: Map<string, Promise<string[]>>, warnings: string[]): Promise<Resolved[]> {
@@ -185,8 +189,12 @@ export async function planTargets(specs: readonly TargetSpec[], opts: PlanOption
       if (s.kind === "ipv4") it = octetsOf(s.octets);
       else if (s.kind === "cidr") it = rangeOf(s.family, s.base, s.bits, null);
       else if (!r.address) continue;
-      else if (s.bits === null || r.address.family === 6) it = rangeOf(r.address.family, r.address.value, r.address.family === 4 ? 32 : 128, s.name);
-      else it = rangeOf(4, r.address.value, s.bits, s.bits === 32 ? s.name : null);
+      else {
+        const { family, value } = r.address;
+        const bits = nameBits(s.bits, family);
+        // A single address keeps the name it was given by.
+        it = rangeOf(family, value, bits, bits === (family === 4 ? 32 : 128) ? s.name : null);
+      }
       for (const t of it) if (!isExcluded(t)) yield t;
     }
   }
