@@ -47,7 +47,7 @@ export function dnsFlux(): Collector {
   const cappedClients = capNote("clients checked for NXDOMAIN answers");
   const noteDga = (name: string, via: string, client: number, packet: number, tsUs: number, file: string) => {
     if (judged.has(name)) return;
-    if (judged.size < 100_000) judged.add(name);
+    if (judged.size < MAX_TRACKED) judged.add(name);
     const n = name.toLowerCase();
     if (dga.size < 1000 && !dga.has(n) && isDgaStyleName(n)) dga.set(n, { via, client, packet, tsUs, file });
   };
@@ -71,7 +71,7 @@ export function dnsFlux(): Collector {
         if ((a.type !== 1 && a.type !== 28) || a.data === null) continue;
         let f = flux.get(name);
         if (!f) {
-          if (flux.size >= 100_000) return;
+          if (flux.size >= MAX_TRACKED) return;
           flux.set(name, (f = { addrs: new Set(), maxTtl: 0, minTtl: Infinity, responses: 0, packets: [], first: pkt.tsUs, file: ctx.file }));
         }
         if (f.addrs.size < 1000) f.addrs.add(a.data);
@@ -87,7 +87,7 @@ export function dnsFlux(): Collector {
       const host = req.host;
       // Most requests repeat a Host already judged: skip them before any string work.
       if (host === null || judgedHosts.has(host)) return;
-      if (judgedHosts.size < 100_000) judgedHosts.add(host);
+      if (judgedHosts.size < MAX_TRACKED) judgedHosts.add(host);
       noteDga(host.includes(":") ? host.replace(/:\d+$/, "") : host, "HTTP Host", d.src, pkt.index, pkt.tsUs, ctx.file);
     },
     finish(ctx) {

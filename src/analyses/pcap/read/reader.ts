@@ -14,7 +14,7 @@
 import { open, stat, type FileHandle } from "node:fs/promises";
 import { createReadStream, type ReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
-import { isNetreportError, NetreportError } from "../../../errors.js";
+import { NetreportError } from "../../../errors.js";
 import { captureError, type FormatParser } from "./format.js";
 import { isPcapMagic, pcapParser } from "./pcap.js";
 import { PCAPNG_SHB, pcapngParser } from "./pcapng.js";
@@ -52,7 +52,10 @@ interface Source {
   position(): number;
 }
 
-async function openSource(file: string): Promise<{ source: Source; gzip: boolean; size: number }> {
+/** Where a damaged gzip stream cuts the capture: the record after the last whole one parsed, and its stream offset. */
+type CutPoint = () => { record: number; offset: number };
+
+async function openSource(file: string, cut: CutPoint): Promise<{ source: Source; gzip: boolean; size: number }> {
   let fh: FileHandle;
   try {
     fh = await open(file, "r");
@@ -77,7 +80,7 @@ async function openSource(file: string): Promise<{ source: Source; gzip: boolean
     // The handle outlives this function only as the plain-file source.
     if (!keep) await fh.close();
   }
-  if (gzip) return { source: gunzipSource(file), gzip: true, size };
+  if (gzip) return { source: gunzipSource(file, cut), gzip: true, size };
   let pos = 0;
   return {
     gzip: false,
@@ -107,7 +110,7 @@ const GUNZIP_AHEAD = 16 * 1024 * 1024;
  * on to the gunzip stream. A bad CRC in the trailer cost up to ~1 MiB of good records; now at
  * most the last {@link GUNZIP_CHUNK}.
  */
-function gunzipSource(file: string): Source {
+function gunzipSource(file: string, cut: CutPoint): Source {
   const raw: ReadStream = createReadStream(file, { highWaterMark: 1 << 20 });
   // zlib hands over no output of the call that fails its check: small outputs keep that loss small.
   const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
@@ -151,11 +154,10 @@ function gunzipSource(file: string): Source {
           if (written > 0) break;
           if (queue.length === 0) {
             if (failure) {
-              // readCapture names the record this cuts (its pull wrapper).
-              throw new NetreportError("EPCAP_TRUNCATED", `gzip stream is damaged at compressed byte ${raw.bytesRead}, after ${inflated} uncompressed bytes: ${failure.message}`, { where: file, cause: failure });
+              const at = cut();
+              throw captureError("EPCAP_TRUNCATED", `gzip stream is damaged at compressed byte ${raw.bytesRead}, after ${inflated} uncompressed bytes: ${failure.message}`, file, at.record, at.offset, undefined, failure);
             }
             if (ended) break;
-            if (gunzip.isPaused()) gunzip.resume();
             await new Promise<void>((r) => (wake = r));
             continue;
           }
@@ -194,19 +196,13 @@ const RESERVE = 256 * 1024 + 64;
  */
 export async function readCapture(file: string, sink: PacketSink, options: ReadOptions = {}): Promise<ReadSummary> {
   const chunk = Math.max(64 * 1024, options.chunkBytes ?? 4 * 1024 * 1024);
-  const { source, gzip, size } = await openSource(file);
   let streamOffset = 0;
   let parser: FormatParser | null = null;
+  // A damaged gzip stream cuts the record after the last whole one parsed. (A read in flight
+  // settles after the parse of the chunk before it, so both are up to date.)
+  const { source, gzip, size } = await openSource(file, () => ({ record: (parser?.packets ?? 0) + 1, offset: streamOffset }));
   const pull = async (buf: Buffer, off: number, len: number) => {
-    let n: number;
-    try {
-      n = await source.pull(buf, off, len);
-    } catch (e) {
-      // A damaged gzip stream cuts the record after the last whole one parsed: name it. (A read
-      // in flight settles after the parse of the chunk before it, so both are up to date.)
-      if (!gzip || !isNetreportError(e, "EPCAP_TRUNCATED")) throw e;
-      throw captureError("EPCAP_TRUNCATED", e.message, file, (parser?.packets ?? 0) + 1, streamOffset, undefined, e.cause);
-    }
+    const n = await source.pull(buf, off, len);
     options.onProgress?.(source.position(), size);
     return n;
   };
