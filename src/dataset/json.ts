@@ -7,7 +7,7 @@
  */
 import { NetreportError } from "../errors.js";
 import type { Finding } from "./finding.js";
-import { checkRows, checkShape, checkWarnings, type KindShape } from "./rows.js";
+import { checkRows, checkShape, checkWarnings, fail, type KindShape } from "./rows.js";
 import { isColumnType, isDatasetKind, DATASET_FORMAT, DATASET_FORMAT_VERSION, type AnyDataset } from "./types.js";
 
 /** Upgrades one dataset of `kind` from an older schema version to the current one. */
@@ -57,12 +57,6 @@ export function toJson(value: AnyDataset | ResultBundle): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
 
-function fail(where: string, message: string): never {
-  throw new NetreportError("EDATASET_SCHEMA", message, {
-    where,
-    hint: "the file must be a dataset or bundle written by `netreport ... --format json`",
-  });
-}
 
 function checkVersion(where: string, formatVersion: unknown): void {
   if (typeof formatVersion !== "number" || !Number.isInteger(formatVersion) || formatVersion < 1) {

@@ -22,7 +22,8 @@ export interface KindShape {
 
 const HINT = "the file must be a dataset or bundle written by `netreport ... --format json`";
 
-function fail(where: string, message: string): never {
+/** Throws EDATASET_SCHEMA at `where` with the hint every bundle reader gives. */
+export function fail(where: string, message: string): never {
   throw new NetreportError("EDATASET_SCHEMA", message, { where, hint: HINT });
 }
 

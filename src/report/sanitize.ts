@@ -2,7 +2,7 @@
  * SVG from Vega and Graphviz, made safe to inline in a report and to rasterise.
  *
  * Both engines escape label text, but Graphviz copies a few DOT attributes into its SVG as they
- * are (renderDot refuses the dangerous ones, see dotRawAttrs.ts), and data in reports is hostile.
+ * are (renderDot refuses the dangerous ones, see dotSource.ts), and data in reports is hostile.
  * So the SVG is not patched with patterns; it is parsed and written anew:
  *
  *   1. parse as namespace-aware XML (saxes): an SVG that is not well-formed is refused
@@ -20,6 +20,7 @@
  */
 import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from "saxes";
 import { NetreportError } from "../errors.js";
+import { escapeHtml } from "./markdown.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const XLINK_NS = "http://www.w3.org/1999/xlink";
@@ -52,8 +53,6 @@ const GEOMETRY = new Set([
 /** Attributes whose value is plain text for people or for selectors, never CSS or a URL. */
 const TEXT = new Set(["aria-hidden", "aria-label", "aria-roledescription", "class", "id", "role"]);
 
-const escapeText = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
-const escapeAttr = (s: string) => escapeText(s).replaceAll('"', "&quot;");
 
 /**
  * A CSS value that can fetch nothing: `url(…)` only to a fragment, no escapes (which could spell
@@ -83,18 +82,18 @@ function safeStyle(v: string): string | null {
 function attribute(a: SaxesAttributeNS): string | null {
   if (a.uri === XLINK_NS || (a.uri === "" && a.local === "href")) {
     const name = a.uri === XLINK_NS ? `xlink:${a.local}` : "href";
-    if (a.local === "title") return `${name}="${escapeAttr(a.value)}"`;
+    if (a.local === "title") return `${name}="${escapeHtml(a.value)}"`;
     // Links only within the document (gradients, clip paths); a chart links nowhere else.
-    return a.local === "href" && /^#[^\s]*$/.test(a.value) ? `${name}="${escapeAttr(a.value)}"` : null;
+    return a.local === "href" && /^#[^\s]*$/.test(a.value) ? `${name}="${escapeHtml(a.value)}"` : null;
   }
-  if (a.uri === XML_NS) return a.local === "space" ? `xml:space="${escapeAttr(a.value)}"` : null;
+  if (a.uri === XML_NS) return a.local === "space" ? `xml:space="${escapeHtml(a.value)}"` : null;
   if (a.uri !== "") return null;
-  if (TEXT.has(a.local)) return `${a.local}="${escapeAttr(a.value)}"`;
+  if (TEXT.has(a.local)) return `${a.local}="${escapeHtml(a.value)}"`;
   if (a.local === "style") {
     const style = safeStyle(a.value);
-    return style === null ? null : `style="${escapeAttr(style)}"`;
+    return style === null ? null : `style="${escapeHtml(style)}"`;
   }
-  if ((GEOMETRY.has(a.local) || CSS_PROPERTIES.has(a.local)) && safeCssValue(a.value)) return `${a.local}="${escapeAttr(a.value)}"`;
+  if ((GEOMETRY.has(a.local) || CSS_PROPERTIES.has(a.local)) && safeCssValue(a.value)) return `${a.local}="${escapeHtml(a.value)}"`;
   return null;
 }
 
@@ -155,7 +154,7 @@ export function sanitizeSvg(svg: string): string {
     if (!tag.isSelfClosing && (depth === 0 || (tag.uri === SVG_NS && ELEMENTS.has(tag.local)))) out.push(`</${tag.local}>`);
   });
   const text = (t: string) => {
-    if (depth > 0 && !dropped) out.push(escapeText(t));
+    if (depth > 0 && !dropped) out.push(escapeHtml(t));
   };
   parser.on("text", text);
   parser.on("cdata", text);
