@@ -203,13 +203,20 @@ function dtf(timeZone: string): Intl.DateTimeFormat {
 const ZONELESS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
 /**
+ * The instant of an ISO 8601 string or epoch milliseconds (an Invalid Date when it is none). A
+ * date-time without a zone is UTC here: Date would read it in this machine's zone.
+ */
+export function parseTime(value: string | number): Date {
+  return new Date(typeof value === "string" && ZONELESS.test(value) ? `${value}Z` : value);
+}
+
+/**
  * An ISO 8601 string or epoch milliseconds → `YYYY-MM-DD HH:mm:ss` in `timeZone` (default UTC).
  * Unparseable strings are returned unchanged. Throws a RangeError for an unknown time zone.
  */
 export function formatTimestamp(value: string | number | boolean, timeZone = "UTC"): string {
   if (typeof value === "boolean") return String(value);
-  // An ISO date-time without a zone is UTC here (Date would read it in this machine's zone).
-  const d = new Date(typeof value === "string" && ZONELESS.test(value) ? `${value}Z` : value);
+  const d = parseTime(value);
   if (Number.isNaN(d.getTime())) return String(value);
   const year = d.getUTCFullYear();
   if ((timeZone === "UTC" || timeZone === "Etc/UTC") && year >= 1000 && year <= 9999) {
@@ -228,7 +235,7 @@ export function formatTimestamp(value: string | number | boolean, timeZone = "UT
  * the offset is shown once rather than in every cell.
  */
 export function formatTimeZoneLabel(timeZone = "UTC", at: string | number = 0): string {
-  const d = new Date(at);
+  const d = parseTime(at);
   const parts = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" }).formatToParts(d);
   const name = parts.find((x) => x.type === "timeZoneName")?.value ?? "GMT";
   const off = name.replace(/^GMT/, "");

@@ -7,7 +7,7 @@
 import { isNetreportError } from "../errors.js";
 import { sortFindings, type Finding } from "../dataset/finding.js";
 import { NUMERIC_COLUMN_TYPES, type AnyDataset, type Cell, type Column } from "../dataset/types.js";
-import { formatCell, formatFigure, formatTimeZoneLabel } from "../render/format.js";
+import { formatCell, formatFigure, formatTimeZoneLabel, parseTime } from "../render/format.js";
 import { renderVegaLite } from "../render/vega.js";
 import { renderDot } from "../render/graphviz.js";
 import { markdownToHtml } from "./markdown.js";
@@ -55,18 +55,18 @@ function tableView(ds: AnyDataset, keys: string[] | undefined, limit: number | u
   });
   // A time column's heading names the zone its cells are shown in (the offset at its first time),
   // so "14:03" cannot be read in another zone.
+  const isTime = (v: Cell | undefined): v is string | number => (typeof v === "string" || typeof v === "number") && !Number.isNaN(parseTime(v).getTime());
   const zoneOf = (c: Column<Record<string, Cell>>) => {
-    const at = shown.map((row) => row[c.key]).find((v) => (typeof v === "string" || typeof v === "number") && !Number.isNaN(new Date(v).getTime()));
-    return formatTimeZoneLabel(ctx.timeZone, (at as string | number | undefined) ?? 0);
+    const at = shown.find((row) => isTime(row[c.key]))?.[c.key] as string | number | undefined;
+    return formatTimeZoneLabel(ctx.timeZone, at ?? 0);
   };
   const units = cols.map((c) => (c.type === "number" && c.unit ? c.unit : c.type === "timestamp" ? zoneOf(c) : null));
-  const unitOf = (c: Column<Record<string, Cell>>) => units[cols.indexOf(c)] ?? null;
-  const noWrap = noWrapColumns(cols.map((c, i) => ({ type: c.type, label: unitOf(c) ? `${c.label} (${unitOf(c)})` : c.label, texts: texts[i]! })));
+  const noWrap = noWrapColumns(cols.map((c, i) => ({ type: c.type, label: units[i] ? `${c.label} (${units[i]})` : c.label, texts: texts[i]! })));
   const cls = cols.map((c, i) => [NUMERIC_COLUMN_TYPES.has(c.type) ? "num" : "", noWrap[i] ? "nw" : ""].filter(Boolean).join(" "));
   return {
     columns: cols.map((c, i) => ({
       label: c.label,
-      unit: unitOf(c),
+      unit: units[i] ?? null,
       cls: cls[i],
       description: c.description ?? null,
     })),
