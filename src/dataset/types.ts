@@ -56,7 +56,7 @@ export type Cell = string | number | boolean | null;
  * What a dataset kind may look like: a letter, then letters, digits, `_` and `-`. Kinds name
  * files (`<name>.<kind>.csv`) and worksheets, so nothing that reads as a path is one.
  */
-export const DATASET_KIND_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const DATASET_KIND_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 /** True when `v` is a usable dataset kind (see {@link DATASET_KIND_PATTERN}). */
 export function isDatasetKind(v: unknown): v is string {

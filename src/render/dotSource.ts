@@ -79,7 +79,7 @@ export function* dotTokens(dot: string): Generator<DotToken> {
 }
 
 /** Attributes whose values Graphviz writes into its SVG unescaped. */
-export const RAW_SVG_ATTRIBUTES: readonly string[] = ["fontname", "labelfontname", "stylesheet"];
+const RAW_SVG_ATTRIBUTES: readonly string[] = ["fontname", "labelfontname", "stylesheet"];
 
 /** What may not appear in a value Graphviz copies raw: XML markup characters and controls. */
 const UNSAFE = /["<>&\u0000-\u001f\u007f]/;

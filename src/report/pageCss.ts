@@ -17,13 +17,13 @@ import type { Words } from "./i18n.js";
 import type { PaperSize } from "./types.js";
 
 /** Paper widths and heights in mm. */
-export const PAPER_MM: Record<PaperSize, { width: number; height: number }> = {
+const PAPER_MM: Record<PaperSize, { width: number; height: number }> = {
   A4: { width: 210, height: 297 },
   Letter: { width: 215.9, height: 279.4 },
 };
 
 /** Page margins in mm, set by the `@page` rule of {@link pageCss}. */
-export const PAGE_MARGIN_MM = { top: 18, right: 14, bottom: 18, left: 14 } as const;
+const PAGE_MARGIN_MM = { top: 18, right: 14, bottom: 18, left: 14 } as const;
 
 /** Width in CSS pixels of a printed page's content box (paper minus left and right margins). */
 export function contentWidthPx(paper: PaperSize): number {
@@ -41,7 +41,7 @@ export function paperHeightPx(paper: PaperSize): number {
  * braces, semicolons) becomes a hex escape, so no value can close the string, the rule or the
  * `<style>` element it sits in.
  */
-export function cssString(text: string): string {
+function cssString(text: string): string {
   let out = '"';
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

@@ -11,7 +11,7 @@ import { NUMERIC_COLUMN_TYPES, type ColumnType } from "../dataset/types.js";
 import { estimateTextWidth } from "../render/textwidth.js";
 
 /** Printed table width in em of the table's font (A4 and Letter content width at 0.86 × 10.5 pt). */
-export const TABLE_WIDTH_EM = 56;
+const TABLE_WIDTH_EM = 56;
 /** Horizontal padding of a cell in em. */
 const PADDING_EM = 1;
 /** Width a wrapping column is given at the least, in em (narrower, a URL is a column of letters). */
