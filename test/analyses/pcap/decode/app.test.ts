@@ -41,6 +41,12 @@ describe("parseHttpRequest", () => {
     expect(r).toMatchObject({ host: null, userAgent: null });
   });
 
+  it("stops at the blank line: a Host or User-Agent in the body is not a header", () => {
+    expect(seg("GET / HTTP/1.1\r\nAccept: */*\r\n\r\nHost: body.example\r\nUser-Agent: body\r\n")).toMatchObject({ host: null, userAgent: null });
+    expect(seg("GET / HTTP/1.1\nAccept: */*\n\nHost: body.example\n")).toMatchObject({ host: null });
+    expect(seg("GET / HTTP/1.1\r\nUser-Agent: ua\r\n\r\nHost: body.example\r\n")).toMatchObject({ host: null, userAgent: "ua" });
+  });
+
   it("returns null host when the headers end before one, even if the next packet has one", () => {
     expect(seg("GET /a HTTP/1.1\r\nAccept: */*")).toMatchObject({ uri: "/a", host: null });
     expect(seg("GET /a HTTP/1.1\r\nHost: cut.exam")).toMatchObject({ host: "cut.exam" });
