@@ -11,7 +11,7 @@
  */
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
-import { NetreportError } from "../../errors.js";
+import { isNetreportError, NetreportError } from "../../errors.js";
 import { newRawPacket } from "./read/packet.js";
 import { LinkType } from "./decode/link.js";
 import type { PcapSession } from "./session.js";
@@ -42,6 +42,11 @@ export interface LiveSummary {
   /** ms the capture ran. */
   durationMs: number;
   linkType: number;
+  /**
+   * What stopped the capture early when `session.feed` or `options.onPacket` threw, else null. The
+   * session's source is ended with it, so the session's result is partial and says so.
+   */
+  error: unknown;
 }
 
 const CAP_LINKTYPES: Record<string, number> = { ETHERNET: LinkType.ethernet, NULL: LinkType.null, LINKTYPE_LINUX_SLL: LinkType.sll, RAW: LinkType.raw, IEEE802_11_RADIO: 127 };
@@ -65,7 +70,8 @@ interface CapHandle {
  * Captures from `options.iface` into `session` (one source named `live:<iface>`).
  * @throws NetreportError ECAPTURE when the interface cannot be opened (no permission, no such
  * interface, bad filter). An exception from `session.feed` or `options.onPacket` stops the
- * capture and is rethrown as it is; the session's source is then left unended.
+ * capture without losing it: the source is ended with the error (as a read error ends a file) and
+ * the summary's `error` holds it.
  */
 export async function captureLive(session: PcapSession, options: LiveOptions): Promise<LiveSummary> {
   let CapCtor: new () => CapHandle;
@@ -103,7 +109,8 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
   let truncated = 0;
   const started = Date.now();
   const durationMs = options.durationMs ?? (options.count ? Infinity : 10_000);
-  await new Promise<void>((resolve, reject) => {
+  let failure: unknown = null;
+  await new Promise<void>((resolve) => {
     let done = false;
     const stop = () => {
       if (done) return;
@@ -119,8 +126,7 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
     cap.on("packet", (nbytes, trunc) => {
       if (done) return;
       // This runs inside the addon's native callback: an exception escaping it would be
-      // uncaught, with the capture left open and this promise pending. (A settled promise
-      // ignores the resolve in stop().)
+      // uncaught, with the capture left open and this promise pending.
       try {
         packets++;
         if (trunc) truncated++;
@@ -132,7 +138,7 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
         session.feed(pkt);
         options.onPacket?.(packets);
       } catch (e) {
-        reject(e);
+        failure = e;
         stop();
         return;
       }
@@ -146,6 +152,11 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
     "live packets are stamped when handled (the cap addon does not pass libpcap timestamps)",
   ];
   if (truncated) notes.push(`${truncated} frames were longer than the 64 KiB capture buffer and were cut`);
-  session.endSource(`live (${linkName})`, null, notes);
-  return { packets, truncated, kernelDrops, durationMs: Date.now() - started, linkType };
+  let error: NetreportError | null = null;
+  if (failure !== null) {
+    const message = `capture stopped by an error in packet ${packets}: ${failure instanceof Error ? failure.message : String(failure)}`;
+    error = isNetreportError(failure) ? failure : new NetreportError("ECAPTURE", message, { where: options.iface, cause: failure });
+  }
+  session.endSource(`live (${linkName})`, error, notes);
+  return { packets, truncated, kernelDrops, durationMs: Date.now() - started, linkType, error: failure };
 }

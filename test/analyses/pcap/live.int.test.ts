@@ -34,7 +34,7 @@ describe.skipIf(!isRoot)("captureLive", () => {
     expect(r.datasets.find((d) => d.kind === "pcapCaptures")!.rows[0].source).toBe("live:lo");
   });
 
-  it("an exception from onPacket or session.feed stops the capture and rejects with that error", async () => {
+  it("an exception from onPacket or session.feed stops the capture and ends the source with it, keeping what was captured", async () => {
     const port = 40000 + ((process.pid + 7) % 20000);
     const sock = dgram.createSocket("udp4");
     const sink = dgram.createSocket("udp4");
@@ -47,17 +47,25 @@ describe.skipIf(!isRoot)("captureLive", () => {
       // 1. onPacket throws on the third packet.
       let calls = 0;
       const boom = new Error("onPacket failed");
-      const fromCallback = captureLive(createPcapSession(), {
+      const first = createPcapSession();
+      const fromCallback = captureLive(first, {
         iface: "lo", filter, count: 1000, durationMs: 5_000,
         onPacket: (n) => {
           calls++;
           if (n === 3) throw boom;
         },
-      }).then(() => "resolved", (e: unknown) => e);
+      });
       await new Promise((r) => setTimeout(r, 300));
       await send(5);
-      expect(await fromCallback).toBe(boom);
+      const summary = await fromCallback;
+      expect(summary.error).toBe(boom);
+      expect(summary.packets).toBe(3);
       expect(calls).toBe(3);
+      // The source is ended with the error: the three packets are kept, and the result says why it is partial.
+      const partial = first.finish();
+      expect(partial.totals.packets).toBe(3);
+      expect(partial.errors.map((e) => e.toLine())).toEqual(["ECAPTURE: capture stopped by an error in packet 3: onPacket failed (lo)"]);
+      expect(partial.warnings.join("\n")).toMatch(/live:lo: analysis is partial, reading stopped after 3 packets/);
       // Stopped: later packets reach no handler.
       await send(5);
       await new Promise((r) => setTimeout(r, 300));
@@ -74,11 +82,12 @@ describe.skipIf(!isRoot)("captureLive", () => {
           throw failing;
         },
       };
-      const fromFeed = captureLive(session, { iface: "lo", filter, count: 1000, durationMs: 5_000 }).then(() => "resolved", (e: unknown) => e);
+      const fromFeed = captureLive(session, { iface: "lo", filter, count: 1000, durationMs: 5_000 });
       await new Promise((r) => setTimeout(r, 300));
       await send(3);
-      expect(await fromFeed).toBe(failing);
+      expect((await fromFeed).error).toBe(failing);
       expect(fed).toBe(1);
+      expect(real.finish().errors.map((e) => e.code)).toEqual(["ECAPTURE"]);
     } finally {
       sock.close();
       sink.close();
