@@ -35,6 +35,9 @@ interface Nx {
   file: string;
 }
 
+/** DGA-style names kept with their evidence; later ones are counted. */
+const MAX_DGA_NAMES = 1000;
+
 /** Detects fast-flux, domain-flux and DGA-style names. */
 export function dnsFlux(): Collector {
   const flux = new Map<string, Flux>();
@@ -45,11 +48,16 @@ export function dnsFlux(): Collector {
   // Host header values (port included) already passed to noteDga.
   const judgedHosts = new Set<string>();
   const cappedClients = capNote("clients checked for NXDOMAIN answers");
+  const cappedNames = capNote("names checked for fast-flux");
+  // DGA-style names past the first MAX_DGA_NAMES are counted, not kept.
+  let dgaMore = 0;
   const noteDga = (name: string, via: string, client: number, packet: number, tsUs: number, file: string) => {
     if (judged.has(name)) return;
     if (judged.size < MAX_TRACKED) judged.add(name);
     const n = name.toLowerCase();
-    if (dga.size < 1000 && !dga.has(n) && isDgaStyleName(n)) dga.set(n, { via, client, packet, tsUs, file });
+    if (dga.has(n) || !isDgaStyleName(n)) return;
+    if (dga.size < MAX_DGA_NAMES) dga.set(n, { via, client, packet, tsUs, file });
+    else dgaMore++;
   };
   return {
     dns(msg, pkt, d, ctx) {
@@ -71,7 +79,7 @@ export function dnsFlux(): Collector {
         if ((a.type !== 1 && a.type !== 28) || a.data === null) continue;
         let f = flux.get(name);
         if (!f) {
-          if (flux.size >= MAX_TRACKED) return;
+          if (flux.size >= MAX_TRACKED) return cappedNames(ctx);
           flux.set(name, (f = { addrs: new Set(), maxTtl: 0, minTtl: Infinity, responses: 0, packets: [], first: pkt.tsUs, file: ctx.file }));
         }
         if (f.addrs.size < 1000) f.addrs.add(a.data);
@@ -136,11 +144,13 @@ export function dnsFlux(): Collector {
       }
       if (dga.size) {
         const list = [...dga.entries()];
+        const count = list.length + dgaMore;
+        const more = dgaMore ? ` The first ${MAX_DGA_NAMES.toLocaleString("en")} are kept; ${dgaMore.toLocaleString("en")} more were counted.` : "";
         findings.push({
           rule: "pcap.dga-hostname",
           severity: "medium",
-          title: `${list.length} DGA-style host name${list.length > 1 ? "s" : ""}`,
-          summary: `Host names whose first label is a long hexadecimal string (${list.slice(0, 5).map(([n]) => n).join(", ")}) were used. Such names are typical of domain generation algorithms of malware command-and-control.`,
+          title: `${count.toLocaleString("en")} DGA-style host name${count > 1 ? "s" : ""}`,
+          summary: `Host names whose first label is a long hexadecimal string (${list.slice(0, 5).map(([n]) => n).join(", ")}) were used. Such names are typical of domain generation algorithms of malware command-and-control.${more}`,
           evidence: list.slice(0, 20).map(([name, x]) => ({
             description: `${x.via} for ${name}`,
             packets: [x.packet],

@@ -2,7 +2,8 @@
  * Collectors under hostile volume and dates, fed frames built here through a real session: a
  * SYN flood from spoofed sources (memory must stay bounded, the target still found), pure ACKs
  * of a download (no flood), packets dated beyond any calendar (the timeline must end), and IPv6
- * multicast with protocol-fixed hop limits (no TTL anomaly).
+ * multicast with protocol-fixed hop limits (no TTL anomaly), and more DNS names than the flux
+ * detector keeps.
  */
 import { describe, expect, it } from "vitest";
 import { analysePcap } from "../../../../src/analyses/pcap/analyse.js";
@@ -30,6 +31,31 @@ function tcpFrame(src: number, dst: number, sport: number, dport: number, flags:
 }
 
 const ip = (s: string) => s.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+
+/** An Ethernet + IPv4 + UDP/53 frame with a DNS message for `name`: a query, or a response with one A record. */
+function dnsFrame(client: number, resolver: number, name: string, answer: number | null): Buffer {
+  const qname = Buffer.concat([...name.split(".").map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0, 0, 1, 0, 1])]);
+  const head = Buffer.alloc(12);
+  head.writeUInt16BE(answer === null ? 0x0100 : 0x8180, 2);
+  head.writeUInt16BE(1, 4);
+  head.writeUInt16BE(answer === null ? 0 : 1, 6);
+  const rr = answer === null ? Buffer.alloc(0) : Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, answer >>> 24, (answer >>> 16) & 255, (answer >>> 8) & 255, answer & 255]);
+  const dns = Buffer.concat([head, qname, rr]);
+  const f = Buffer.alloc(14 + 20 + 8 + dns.length);
+  f.writeUInt16BE(0x0800, 12);
+  f[14] = 0x45;
+  f.writeUInt16BE(28 + dns.length, 16);
+  f[22] = 64;
+  f[23] = 17;
+  const [src, dst, sport, dport] = answer === null ? [client, resolver, 40000, 53] : [resolver, client, 53, 40000];
+  f.writeUInt32BE(src >>> 0, 26);
+  f.writeUInt32BE(dst >>> 0, 30);
+  f.writeUInt16BE(sport, 34);
+  f.writeUInt16BE(dport, 36);
+  f.writeUInt16BE(8 + dns.length, 38);
+  dns.copy(f, 42);
+  return f;
+}
 
 /** Runs frames (with their µs timestamps) through one session. */
 function analyse(frames: Iterable<[Buffer, number]>): PcapResult {
@@ -66,6 +92,24 @@ describe("collectors under hostile input", () => {
     // The target's own count goes on past the cap: every SYN is in its busiest window.
     const flood = r.findings.find((f) => f.rule === "pcap.ddos");
     expect(flood?.evidence.at(-1)?.description).toBe(`busiest ${r.thresholds.ddosWindowSeconds}-second window held ${n} packets to 198.18.16.8:80`);
+  });
+
+  it("keep at most MAX_TRACKED names for fast-flux and 1,000 DGA-style names, and say so", () => {
+    const client = ip("198.18.16.20");
+    const resolver = ip("198.18.16.53");
+    const t0 = Date.UTC(2026, 0, 1) * 1000;
+    const answered = MAX_TRACKED + 10;
+    const r = analyse(
+      (function* () {
+        for (let k = 0; k < answered; k++) yield [dnsFrame(client, resolver, `host${k}.example.com`, ip("198.18.17.1")), t0 + k] as [Buffer, number];
+        for (let k = 0; k < 1005; k++) yield [dnsFrame(client, resolver, `${(0xa0000000 + k).toString(16)}1.example.com`, null), t0 + answered + k] as [Buffer, number];
+      })(),
+    );
+    expect(r.totals.dnsMessages).toBe(answered + 1005);
+    expect(r.warnings.join("\n")).toMatch(/more than 100,000 names checked for fast-flux: later ones are not tracked/);
+    const dga = r.findings.find((f) => f.rule === "pcap.dga-hostname");
+    expect(dga?.title).toBe("1,005 DGA-style host names");
+    expect(dga?.summary).toContain("The first 1,000 are kept; 5 more were counted.");
   });
 
   it("does not call a download's pure ACKs a flood, but does flag as many SYNs", () => {
