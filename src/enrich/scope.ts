@@ -6,6 +6,7 @@
  * nothing, and a report should say "private (RFC 1918)" instead of an empty country.
  */
 import { embeddedIpv4, ipv4ToNumber, parseIp, type ParsedIp } from "./ip.js";
+import { chineseScript } from "../locale.js";
 
 /** The scopes an address can have. */
 export const IpScope = {
@@ -131,7 +132,7 @@ export function classifyScope(ip: string): ScopeInfo | null {
   return parsed ? classifyIp(parsed) : null;
 }
 
-const LABELS: Record<"en" | "zh", Record<IpScope, string>> = {
+const LABELS: Record<"en" | "zh" | "zh-Hant", Record<IpScope, string>> = {
   en: {
     public: "public",
     private: "private",
@@ -158,14 +159,29 @@ const LABELS: Record<"en" | "zh", Record<IpScope, string>> = {
     broadcast: "广播地址",
     reserved: "保留地址",
   },
+  "zh-Hant": {
+    public: "公用位址",
+    private: "私有位址",
+    loopback: "回送位址",
+    "link-local": "連結本機位址",
+    multicast: "群播位址",
+    documentation: "文件範例位址",
+    benchmark: "基準測試位址",
+    cgnat: "電信級 NAT 位址",
+    unspecified: "未指定位址",
+    broadcast: "廣播位址",
+    reserved: "保留位址",
+  },
 };
 
 /**
  * A short human label for a scope, e.g. `private (RFC 1918)`, `private (ULA, RFC 4193)` or, for a
- * `zh*` locale, `私有地址 (RFC 1918)`. Other locales get English. Public addresses get the bare word.
+ * Chinese locale, `私有地址 (RFC 1918)` (zh-CN) or `私有位址 (RFC 1918)` (zh-TW, zh-HK). Other
+ * locales get English. Public addresses get the bare word.
  */
 export function scopeLabel(info: ScopeInfo, locale = "en"): string {
-  const table = locale.toLowerCase().startsWith("zh") ? LABELS.zh : LABELS.en;
+  const script = chineseScript(locale);
+  const table = script === "Hant" ? LABELS["zh-Hant"] : script === "Hans" ? LABELS.zh : LABELS.en;
   const word = table[info.scope];
   const note = [info.detail, info.source].filter((x) => x !== "").join(", ");
   return note ? `${word} (${note})` : word;

@@ -3,6 +3,7 @@
  * Data stays as it is; only these strings change with `report.lang`.
  */
 import { NetreportError } from "../errors.js";
+import { chineseScript } from "../locale.js";
 
 const en = {
   contents: "Contents",
@@ -58,13 +59,37 @@ const zhCN: Words = {
   info: "信息",
 };
 
-const catalogues: Record<string, Words> = { en, zh: zhCN, "zh-CN": zhCN, "zh-Hans": zhCN };
+/** Traditional characters, with the terms used in Taiwan and Hong Kong (列 for a row, 封包, 位址). */
+const zhTW: Words = {
+  contents: "目錄",
+  generated: "產生時間",
+  scope: "範圍",
+  author: "作者",
+  pageOf: "第 {page} 頁，共 {total} 頁",
+  noFindings: "未發現問題。",
+  severity: "嚴重程度",
+  evidence: "證據",
+  recommendation: "建議",
+  rowsShown: "顯示 {shown} / {total} 列。",
+  noRows: "無資料。",
+  warnings: "部分結果",
+  sources: "資料來源",
+  generatedBy: "產生工具",
+  packets: "封包",
+  addresses: "位址",
+  ports: "連接埠",
+  times: "時間",
+  critical: "嚴重",
+  high: "高",
+  medium: "中",
+  low: "低",
+  info: "資訊",
+};
 
-/** The words for a BCP 47 language tag; falls back to the base language, then English. */
+/** The words for a BCP 47 language tag: Chinese in its script, else English. */
 export function wordsFor(lang = "en"): Words {
-  // Own keys only: "constructor" or "__proto__" must not find Object's.
-  const find = (tag: string | undefined) => (tag !== undefined && Object.hasOwn(catalogues, tag) ? catalogues[tag] : undefined);
-  return find(lang) ?? find(lang.split("-")[0]) ?? en;
+  const script = chineseScript(lang);
+  return script === "Hant" ? zhTW : script === "Hans" ? zhCN : en;
 }
 
 /**

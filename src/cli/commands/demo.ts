@@ -19,7 +19,7 @@ export const demoCommand: CommandSpec = {
   ].join("\n"),
   options: [
     { flags: "--seconds <n>", description: "how long to sample interface traffic", default: "3" },
-    { flags: "--lang <tag>", description: "language of the report's own words (en, zh-CN)", default: "en" },
+    { flags: "--lang <tag>", description: "language of the report's own words (en, zh-CN, zh-TW)", default: "en" },
     { flags: "--no-loopback-load", description: "do not make HTTP traffic of its own on 127.0.0.1 while sampling" },
   ],
   outputs: { defaultFormats: ["html", "pdf"] },

@@ -20,6 +20,7 @@ import { timeSeries } from "../../render/charts.js";
 import { toDot } from "../../render/dot.js";
 import { localServiceGraph } from "./localGraph.js";
 import { mdLiteral } from "../markdown.js";
+import { chineseScript } from "../../locale.js";
 
 /** The datasets of one machine: `{ ...await sampleTraffic(), ...await readSockets() }`. */
 export type LocalEvidence = Partial<TrafficResult> & Partial<SocketsResult>;
@@ -28,7 +29,7 @@ export type LocalEvidence = Partial<TrafficResult> & Partial<SocketsResult>;
 export interface LocalReportOptions {
   /** Report title. Default "Host network report: <host name>". */
   title?: string;
-  /** Language of the report's own words: "en" or "zh-CN". Default "en". */
+  /** Language of the report (BCP 47): Chinese gets Simplified (zh-CN) or Traditional (zh-TW, zh-HK) words, others English. Default "en". */
   lang?: string;
   /** Rows shown in the connections table. Default 100. */
   tableRows?: number;
@@ -60,6 +61,13 @@ const WORDS = {
     connections: "连接", appendix: "附录：数据来源与方法", bytesPerSec: "字节/秒",
     figInterfaces: "网络接口", figIn: "接收", figOut: "发送", figPeak: "峰值速率", figListening: "监听套接字",
     figExposed: "监听所有网卡", figConnections: "连接数", figPeers: "对端", window: "采样期间",
+  },
+  "zh-TW": {
+    title: "主機網路報告", summary: "摘要", findings: "暴露面", noFindings: "沒有高風險服務監聽所有網路介面。",
+    traffic: "流量趨勢", interfaces: "網路介面", services: "監聽服務", graph: "服務與對端",
+    connections: "連線", appendix: "附錄：資料來源與方法", bytesPerSec: "位元組/秒",
+    figInterfaces: "網路介面", figIn: "接收", figOut: "傳送", figPeak: "峰值速率", figListening: "監聽通訊端",
+    figExposed: "監聽所有網路介面", figConnections: "連線數", figPeers: "對端", window: "取樣期間",
   },
 };
 
@@ -103,8 +111,9 @@ function trafficChart(values: ReturnType<typeof trafficSeries>, yTitle: string):
 
 /** Builds the report of one machine from its traffic and socket datasets. */
 export function composeLocalReport(evidence: LocalEvidence, options: LocalReportOptions = {}): Report {
-  const lang = options.lang === "zh-CN" ? "zh-CN" : "en";
-  const w = WORDS[lang];
+  const lang = options.lang ?? "en";
+  const script = chineseScript(lang);
+  const w = WORDS[script === "Hant" ? "zh-TW" : script === "Hans" ? "zh-CN" : "en"];
   const host = evidence.services?.provenance.host ?? evidence.traffic?.provenance.host ?? hostname();
   const ifaces = (evidence.interfaces?.rows ?? []) as InterfaceSummaryRow[];
   const services = (evidence.services?.rows ?? []) as ListeningRow[];
