@@ -5,6 +5,8 @@
  * reads as one document whether it is viewed as HTML, printed to PDF or rasterised by librsvg.
  */
 
+import { cjkFont } from "../locale.js";
+
 /** CSS font-family list for charts: Noto Sans CJK SC first so Chinese text never falls to tofu. */
 export const FONT_FAMILY = `"Noto Sans CJK SC", "Noto Sans", "DejaVu Sans", sans-serif`;
 
@@ -32,30 +34,45 @@ export const FONT_SIZE = { title: 15, subtitle: 12, axisTitle: 12, label: 11, le
 /** Ink colours. */
 export const INK = { text: "#222222", muted: "#555555", grid: "#e4e4e4", domain: "#888888" } as const;
 
-/** The Vega-Lite `config` every chart is compiled with. A spec's own `config` overrides it. */
-export const vegaLiteConfig: Record<string, unknown> = {
-  background: "white",
-  padding: 8,
-  font: FONT_FAMILY,
-  view: { stroke: null },
-  title: { font: FONT_FAMILY, fontSize: FONT_SIZE.title, fontWeight: 600, color: INK.text, anchor: "start", offset: 10, subtitleFontSize: FONT_SIZE.subtitle, subtitleColor: INK.muted },
-  axis: {
-    labelFont: FONT_FAMILY,
-    titleFont: FONT_FAMILY,
-    labelFontSize: FONT_SIZE.label,
-    titleFontSize: FONT_SIZE.axisTitle,
-    titleFontWeight: 600,
-    labelColor: INK.text,
-    titleColor: INK.text,
-    gridColor: INK.grid,
-    domainColor: INK.domain,
-    tickColor: INK.domain,
-    labelLimit: 220,
-  },
-  legend: { labelFont: FONT_FAMILY, titleFont: FONT_FAMILY, labelFontSize: FONT_SIZE.legend, titleFontSize: FONT_SIZE.legend, labelLimit: 220 },
-  header: { labelFont: FONT_FAMILY, titleFont: FONT_FAMILY },
-  text: { font: FONT_FAMILY },
-  mark: { color: PALETTE[0] },
-  range: { category: [...PALETTE] },
-  line: { strokeWidth: 2 },
-};
+/**
+ * The chart font list for a report language: the Noto CJK face its readers expect (TC for zh-TW,
+ * HK, JP, KR; see cjkFont) before FONT_FAMILY. No language, or one set in SC, gets FONT_FAMILY.
+ */
+export function fontFamilyFor(locale: string | undefined): string {
+  const face = locale === undefined ? "Noto Sans CJK SC" : cjkFont(locale);
+  return face === "Noto Sans CJK SC" ? FONT_FAMILY : `"${face}", ${FONT_FAMILY}`;
+}
+
+/** The Vega-Lite `config` every chart is compiled with, in the fonts of `locale`. A spec's own `config` overrides it. */
+export function vegaLiteConfigFor(locale: string | undefined): Record<string, unknown> {
+  const font = fontFamilyFor(locale);
+  return {
+    background: "white",
+    padding: 8,
+    font,
+    view: { stroke: null },
+    title: { font, fontSize: FONT_SIZE.title, fontWeight: 600, color: INK.text, anchor: "start", offset: 10, subtitleFontSize: FONT_SIZE.subtitle, subtitleColor: INK.muted },
+    axis: {
+      labelFont: font,
+      titleFont: font,
+      labelFontSize: FONT_SIZE.label,
+      titleFontSize: FONT_SIZE.axisTitle,
+      titleFontWeight: 600,
+      labelColor: INK.text,
+      titleColor: INK.text,
+      gridColor: INK.grid,
+      domainColor: INK.domain,
+      tickColor: INK.domain,
+      labelLimit: 220,
+    },
+    legend: { labelFont: font, titleFont: font, labelFontSize: FONT_SIZE.legend, titleFontSize: FONT_SIZE.legend, labelLimit: 220 },
+    header: { labelFont: font, titleFont: font },
+    text: { font },
+    mark: { color: PALETTE[0] },
+    range: { category: [...PALETTE] },
+    line: { strokeWidth: 2 },
+  };
+}
+
+/** The Vega-Lite `config` of charts in the default fonts. */
+export const vegaLiteConfig: Record<string, unknown> = vegaLiteConfigFor(undefined);

@@ -12,7 +12,7 @@
 import { NetreportError } from "../errors.js";
 import { numberLocale, timeLocale } from "./locale.js";
 import { vegaTextWidth } from "./textwidth.js";
-import { vegaLiteConfig } from "./theme.js";
+import { vegaLiteConfigFor } from "./theme.js";
 
 /** Options of {@link renderVegaLite}. */
 export interface VegaLiteOptions {
@@ -137,7 +137,7 @@ export async function renderVegaSpec(vgSpec: Record<string, unknown>, opts: { lo
 
 /**
  * Renders a Vega-Lite spec to an SVG string (pipeline in the module comment). The theme in
- * `theme.ts` is the base config; the spec's own `config` wins. The spec is not modified.
+ * `theme.ts` is the base config (its fonts follow `locale`); the spec's own `config` wins. The spec is not modified.
  * Throws NetreportError `ECHART` naming the spec's title and mark on a compile or render error,
  * including a spec that asks to load data from a URL.
  */
@@ -152,7 +152,7 @@ export async function renderVegaLite(spec: Record<string, unknown>, opts: VegaLi
   let vgSpec: Record<string, unknown>;
   try {
     const { logger } = collectingLogger();
-    vgSpec = vl.compile(input as never, { config: vegaLiteConfig as never, logger: logger as never }).spec as Record<string, unknown>;
+    vgSpec = vl.compile(input as never, { config: vegaLiteConfigFor(opts.locale) as never, logger: logger as never }).spec as Record<string, unknown>;
   } catch (e) {
     throw chartError("Vega-Lite compile", spec, e);
   }

@@ -85,6 +85,14 @@ describe("renderVegaLite", () => {
     const zh = await renderVegaLite(timeSeries({ x: "t", y: "v" }), { values: months, locale: "zh-CN" });
     expect(elementTexts(zh).some((t) => /月/.test(t))).toBe(true);
   });
+
+  it("sets chart text in the CJK face of the locale's readers", async () => {
+    const spec = { ...barChart({ x: "host", y: "bytes" }), title: "流量" };
+    const fonts = (svg: string) => [...new Set([...svg.matchAll(/font-family="([^"]*)"/g)].map((m) => m[1]!))];
+    const tw = fonts(await renderVegaLite(spec, { values: rows, locale: "zh-TW" }));
+    expect(tw).toEqual(["&quot;Noto Sans CJK TC&quot;, &quot;Noto Sans CJK SC&quot;, &quot;Noto Sans&quot;, &quot;DejaVu Sans&quot;, sans-serif"]);
+    expect(fonts(await renderVegaLite(spec, { values: rows, locale: "zh-CN" }))).toEqual(["&quot;Noto Sans CJK SC&quot;, &quot;Noto Sans&quot;, &quot;DejaVu Sans&quot;, sans-serif"]);
+  });
 });
 
 describe("maps", () => {
