@@ -5,16 +5,16 @@
  * real file a script or a hand edit could leave: the lab trace, a scan written by this netreport,
  * a report description, with one value changed.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { testDir } from "../helpers/tmp.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const NMAP_XML = resolve(root, "../shared/data/nmap/python-libnmap/libnmap/test/files/2_hosts.xml");
 const TRACE = resolve(root, "test/analyses/trace/fixtures/lab-trace.json");
-const tmp = () => mkdtempSync(join(tmpdir(), "nr-bad-bundle-"));
+const tmp = () => testDir("nr-bad-bundle-");
 
 type Json = Record<string, any>;
 const lab = (): Json => JSON.parse(readFileSync(TRACE, "utf8"));

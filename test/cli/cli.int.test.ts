@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { hasPoppler, pdfPages } from "../helpers/pdf.js";
+import { testDir } from "../helpers/tmp.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -73,7 +73,7 @@ describe("netreport CLI", () => {
     const missing = cli(["render", "/nonexistent/report.json"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toMatch(/^netreport: EINPUT: cannot read report description: ENOENT \(\/nonexistent\/report\.json\)$/);
-    const dir = mkdtempSync(join(tmpdir(), "nr-cli-"));
+    const dir = testDir("nr-cli-");
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ title: "x", sections: [{ kind: "table" }] }));
     const invalid = cli(["render", bad]);
@@ -84,7 +84,7 @@ describe("netreport CLI", () => {
   });
 
   it("renders a report description to HTML, JSON, CSV and (with Chromium) PDF", () => {
-    const dir = mkdtempSync(join(tmpdir(), "nr-cli-"));
+    const dir = testDir("nr-cli-");
     const file = join(dir, "weekly.json");
     writeFileSync(file, JSON.stringify({ ...report, datasets: [report.sections[1]!.dataset] }));
     const withPdf = existsSync("/usr/bin/chromium") && hasPoppler();
@@ -104,7 +104,7 @@ describe("netreport CLI", () => {
   });
 
   it("exits 1 with a one-line ECHROMIUM_MISSING when PDF is asked for and Chromium is missing, after writing the HTML", () => {
-    const dir = mkdtempSync(join(tmpdir(), "nr-cli-"));
+    const dir = testDir("nr-cli-");
     const file = join(dir, "r.json");
     writeFileSync(file, JSON.stringify(report));
     const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), "render", file, "--format", "html,pdf", "--out", dir], {
@@ -119,7 +119,7 @@ describe("netreport CLI", () => {
   });
 
   it("render --png-section writes one chart as PNG, and names the sections when the id is wrong", () => {
-    const dir = mkdtempSync(join(tmpdir(), "nr-cli-"));
+    const dir = testDir("nr-cli-");
     const file = join(dir, "chart.json");
     const chart = { kind: "chart", id: "by-port", title: "By port", spec: { mark: "bar", encoding: { x: { field: "service", type: "nominal" }, y: { field: "port", type: "quantitative" } } }, dataset: report.sections[1]!.dataset };
     writeFileSync(file, JSON.stringify({ ...report, sections: [...report.sections, chart] }));
@@ -134,7 +134,7 @@ describe("netreport CLI", () => {
   });
 
   it("demo: samples this machine and writes HTML and a JSON bundle of its datasets", () => {
-    const dir = mkdtempSync(join(tmpdir(), "nr-cli-"));
+    const dir = testDir("nr-cli-");
     const r = cli(["demo", "--seconds", "1", "--format", "html,json,csv", "--out", dir]);
     expect(r.stderr).toMatch(/sampling interface traffic for 1 s \(with HTTP load on 127\.0\.0\.1:\d+\)/);
     expect(r.code).toBe(0);

@@ -2,13 +2,13 @@
  * The CSV file of each dataset is named after its kind: a kind from a file that reads as a path
  * is refused before anything is written, and datasets of one kind get one file each.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { testDir } from "../helpers/tmp.js";
 
-const tmp = () => mkdtempSync(join(tmpdir(), "nr-csv-files-"));
+const tmp = () => testDir("nr-csv-files-");
 
 const dataset = (kind: string, service: string) => ({
   format: "netreport.dataset",

@@ -3,15 +3,15 @@
  * then html, then pdf and png, each on its own, and every failure is reported at the end naming
  * its format and file. Chromium is made missing through NETREPORT_CHROMIUM, as a user without it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { testDir } from "../helpers/tmp.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const NMAP_XML = resolve(root, "../shared/data/nmap/python-libnmap/libnmap/test/files/2_hosts.xml");
-const tmp = () => mkdtempSync(join(tmpdir(), "nr-partial-"));
+const tmp = () => testDir("nr-partial-");
 
 let chromium: string | undefined;
 beforeEach(() => {

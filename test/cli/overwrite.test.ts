@@ -4,17 +4,17 @@
  * bundle over the report description; a scan's `--baseline`, a trace's `--from` and the CSV of
  * each dataset are the same hazard. Refused before anything is written, naming both paths.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkOutputs } from "../../src/cli/output.js";
 import { runCli } from "../helpers/cli.js";
+import { testDir } from "../helpers/tmp.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const NMAP_XML = resolve(root, "../shared/data/nmap/python-libnmap/libnmap/test/files/2_hosts.xml");
 const TRACE = resolve(root, "test/analyses/trace/fixtures/lab-trace.json");
-const tmp = () => mkdtempSync(join(tmpdir(), "nr-overwrite-"));
+const tmp = () => testDir("nr-overwrite-");
 
 const report = JSON.stringify({ format: "netreport.report", title: "Weekly", sections: [{ kind: "prose", title: "Intro", markdown: "Hello." }] });
 

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { testDir } from "../helpers/tmp.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const DGA = resolve(root, "../shared/data/pcap/dns/PCAP-ATTACK_C2_Foudre_Backdoor_DGA.pcapng");
@@ -22,7 +22,7 @@ describe.skipIf(!existsSync(DGA))("netreport pcap", () => {
   });
 
   it("reports the Foudre DGA capture: HTML, JSON bundle, CSV per dataset and KML", () => {
-    const dir = mkdtempSync(join(tmpdir(), "nr-pcap-cli-"));
+    const dir = testDir("nr-pcap-cli-");
     const r = cli(["pcap", DGA, "--format", "html,json,csv", "--kml", "--out", dir, "--name", "foudre"]);
     expect(r.stderr).toContain("28 packets");
     expect(r.code).toBe(0);
@@ -40,7 +40,7 @@ describe.skipIf(!existsSync(DGA))("netreport pcap", () => {
   });
 
   it("analyses a truncated copy up to the cut, writes the partial report, and exits 1 naming file, record and byte", () => {
-    const dir = mkdtempSync(join(tmpdir(), "nr-pcap-cli-"));
+    const dir = testDir("nr-pcap-cli-");
     const cut = join(dir, "cut.pcapng");
     writeFileSync(cut, readFileSync(DGA).subarray(0, 6000));
     const r = cli(["pcap", cut, "--no-geoip", "--format", "html,json", "--out", dir]);
@@ -53,7 +53,7 @@ describe.skipIf(!existsSync(DGA))("netreport pcap", () => {
   });
 
   it("exits 1 naming a missing capture, and 2 on a bad option value", () => {
-    const missing = cli(["pcap", "/nonexistent/x.pcap", "--no-geoip", "--format", "json", "--out", mkdtempSync(join(tmpdir(), "nr-pcap-cli-"))]);
+    const missing = cli(["pcap", "/nonexistent/x.pcap", "--no-geoip", "--format", "json", "--out", testDir("nr-pcap-cli-")]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("/nonexistent/x.pcap");
     expect(cli(["pcap", DGA, "--ddos-packets", "lots"]).code).toBe(2);

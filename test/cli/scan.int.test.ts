@@ -7,12 +7,12 @@
  *   h2 198.18.32.12  listener 80; everything else DROPped (filtered)
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canNetns, createLab, type Lab } from "../analyses/scan/helpers/netns.js";
+import { testDir } from "../helpers/tmp.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const CLI = [process.execPath, "--import", "tsx", join(root, "src/cli/main.ts")];
@@ -24,7 +24,7 @@ function cli(args: string[], ns?: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), "nr-scan-cli-"));
+const tmp = () => testDir("nr-scan-cli-");
 const bundleOf = (path: string) => JSON.parse(readFileSync(path, "utf8")) as { datasets: Array<{ kind: string; rows: Array<Record<string, unknown>>; warnings: string[] }>; findings: Array<{ title: string }> };
 
 const POLICY = "risky:\n  - ports: 3306\n    severity: high\n    title: Database exposed\nallow:\n  - hosts: 198.18.32.0/24\n    ports: 22\nunexpected: {severity: low}\n";

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { testDir } from "../helpers/tmp.js";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -35,7 +35,7 @@ describe.skipIf(!ready)("notebooks", () => {
 
   for (const name of notebooks) {
     it(`${name} executes without a cell error`, async () => {
-      const out = mkdtempSync(join(tmpdir(), "nr-nb-"));
+      const out = testDir("nr-nb-");
       const env = { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH}` };
       const result = await run(
         nbconvert,

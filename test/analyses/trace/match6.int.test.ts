@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatIp } from "../../../src/enrich/ip.js";
 import { decodeReply6, ipv6Offset } from "../../../src/analyses/trace/match6.js";
 import { buildProbe6, replyFilter6 } from "../../../src/analyses/trace/packet6.js";
@@ -171,7 +171,11 @@ describe.skipIf(!dir)("decodeReply6 on captured UDP, ICMPv6 and rejected TCP tra
 describe.skipIf(!dir)("buildProbe6 and replyFilter6 against the captures", () => {
   const runs = [load("tcp6-trace.pcap", "tcp"), load("udp6-trace.pcap", "udp"), load("icmp6-trace.pcap", "icmp"), load("tcp6-reject.pcap", "tcp")];
   const protocols = ["tcp", "udp", "icmp", "tcp"] as const;
-  const work = mkdtempSync(join(tmpdir(), "nrt-trace6-"));
+  // Made in a hook, not while vitest collects the block: a skipped block runs no afterAll.
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "nrt-trace6-"));
+  });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it("rebuilds every captured probe byte for byte", () => {

@@ -1,7 +1,7 @@
 /**
  * The lab captures the reply-matching tests read, recorded when the tests run (nothing is kept in
  * the repository): tcpdump on the probe namespace's eth0 of a fresh nrt- lab while netreport
- * traces, into a temporary folder the caller removes.
+ * traces, into a temporary folder the caller removes (removed here if the recording fails).
  *
  *   IPv4 lab: tcp-trace   s1, s2, r3 (far side) × ports 80, 443, TTL 1..8
  *             udp-trace / icmp-trace   s1, TTL 1..8
@@ -9,7 +9,7 @@
  *             udp6-trace / icmp6-trace  s1; tcp6-reject  s2 × 8443 (ip6tables adm-prohibited),
  *             8444 (addr-unreach); and tcp-trace over IPv4 in the same lab (IPv4 is not IPv6)
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTcpdump } from "../../../helpers/tcpdump.js";
@@ -39,8 +39,8 @@ async function recordTrace(lab: TraceLab, file: string, options: TraceOptions): 
 
 /** Builds a lab, records the captures of `family` into a new temporary folder, removes the lab. */
 export async function recordLabCaptures(family: 4 | 6): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), `nrt-captures${family}-`));
   const lab = await createTraceLab(family === 4 ? "cap4" : "cap6", { ipv6: family === 6 });
+  const dir = mkdtempSync(join(tmpdir(), `nrt-captures${family}-`));
   try {
     const a = lab.addr;
     const v4tcp: TraceOptions = { targets: [a.s1, a.s2, a.r3far], ports: [80, 443], maxTtl: 8, timeoutMs: 1000 };
@@ -59,6 +59,10 @@ export async function recordLabCaptures(family: 4 | 6): Promise<string> {
     await recordTrace(lab, join(dir, "tcp6-reject.pcap"), { targets: [b.s2], ports: [8443, 8444], maxTtl: 6, timeoutMs: 1000 });
     await recordTrace(lab, join(dir, "tcp-trace.pcap"), v4tcp);
     return dir;
+  } catch (e) {
+    // The caller removes the folder it is given; a recording that failed gives it none.
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   } finally {
     lab.close();
   }
