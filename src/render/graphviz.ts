@@ -4,7 +4,7 @@
  * The wasm module is loaded once per process, on first use, and reused.
  */
 import { NetreportError } from "../errors.js";
-import { FONT_FAMILY } from "./theme.js";
+import { fontFamilyFor } from "./theme.js";
 import { checkRawAttributes, dotTokens } from "./dotSource.js";
 
 /**
@@ -26,9 +26,6 @@ interface GraphvizInstance {
   layout(dot: string, format: string, engine: string): string;
   version(): string;
 }
-
-/** The theme's family list in single quotes, to sit inside a double-quoted SVG attribute. */
-const SVG_FONT_FAMILY = FONT_FAMILY.replaceAll('"', "'");
 
 let graphviz: Promise<GraphvizInstance> | undefined;
 
@@ -67,12 +64,13 @@ export function withFontDefaults(dot: string, font = GRAPH_LAYOUT_FONT): string 
 /**
  * Lays out `dot` with `engine` (default `"dot"`) and returns the SVG document as a string.
  * Text without a `fontname` of its own is sized with {@link GRAPH_LAYOUT_FONT} metrics and
- * drawn with the theme's CJK-capable family list (Noto Sans CJK SC first). Throws
+ * drawn with the theme's CJK-capable family list for `locale` (see fontFamilyFor: Noto Sans CJK
+ * SC first, or the face of a Traditional Chinese, Japanese or Korean reader). Throws
  * NetreportError `EGRAPH` with Graphviz's message when the source does not parse or the
  * layout fails, and before the layout when a value Graphviz would copy into the SVG unescaped
  * (`fontname`, `labelfontname`, `stylesheet`, `<FONT FACE>`) holds `"`, `<`, `>` or `&`.
  */
-export async function renderDot(dot: string, engine: GraphvizEngine = "dot"): Promise<string> {
+export async function renderDot(dot: string, engine: GraphvizEngine = "dot", locale?: string): Promise<string> {
   if (!ENGINES.includes(engine)) {
     throw new NetreportError("EGRAPH", `unknown Graphviz engine ${JSON.stringify(engine)}`, { hint: `use one of ${ENGINES.join(", ")}` });
   }
@@ -90,7 +88,7 @@ export async function renderDot(dot: string, engine: GraphvizEngine = "dot"): Pr
     });
   }
   // Graphviz escapes `"` in label text, so this only ever matches its own attributes.
-  svg = svg.replaceAll(`font-family="${GRAPH_LAYOUT_FONT}"`, `font-family="${SVG_FONT_FAMILY}"`);
+  svg = svg.replaceAll(`font-family="${GRAPH_LAYOUT_FONT}"`, `font-family="${fontFamilyFor(locale).replaceAll('"', "'")}"`);
   if (!svg.includes("<svg")) {
     throw new NetreportError("EGRAPH", `Graphviz (${engine}) produced no SVG`, { hint: "check the DOT source for an empty graph" });
   }

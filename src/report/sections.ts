@@ -117,7 +117,7 @@ function findingView(f: Finding, ctx: ViewContext) {
 
 /** The sanitised SVG of a chart (its dataset's rows as data) or graph section, as the report shows it. */
 export async function sectionSvg(section: ChartSection | GraphSection, locale: string): Promise<string> {
-  if (section.kind === "graph") return sanitizeSvg(await renderDot(section.dot, section.engine ?? "dot"));
+  if (section.kind === "graph") return sanitizeSvg(await renderDot(section.dot, section.engine ?? "dot", locale));
   const values = section.dataset?.rows;
   return sanitizeSvg(await renderVegaLite(section.spec, { ...(values ? { values } : {}), locale }));
 }

@@ -52,6 +52,15 @@ describe("renderDot(toDot(...)) with hostile names", () => {
     expect(svg).not.toContain("DejaVu Sans\"");
   });
 
+  it("draws labels in the CJK face of the locale's readers", async () => {
+    const dot = toDot({ directed: true, nodes: [{ id: "閘道" }, { id: "伺服器" }], edges: [{ from: "閘道", to: "伺服器" }] });
+    const faces = async (locale?: string) => [...new Set([...(await renderDot(dot, "dot", locale)).matchAll(/font-family="'([^']*)'/g)].map((m) => m[1]))];
+    expect(await faces("zh-TW")).toEqual(["Noto Sans CJK TC"]);
+    expect(await faces("zh-HK")).toEqual(["Noto Sans CJK HK"]);
+    expect(await faces("zh-CN")).toEqual(["Noto Sans CJK SC"]);
+    expect(await faces()).toEqual(["Noto Sans CJK SC"]);
+  });
+
   it("works with every engine", async () => {
     const dot = toDot({ directed: false, nodes: [{ id: "a" }, { id: "b" }, { id: "c" }], edges: [{ from: "a", to: "b" }, { from: "b", to: "c" }] });
     for (const engine of ["dot", "neato", "fdp", "sfdp", "circo", "twopi"] as const) {
