@@ -64,12 +64,16 @@ export function refOf(pkt: RawPacket, ctx: CollectContext): PacketRef {
  */
 export const MAX_TRACKED = 100_000;
 
-/** Returns a function that adds, once, the note that `what` went past {@link MAX_TRACKED}. */
-export function capNote(what: string): (ctx: CollectContext) => void {
+/**
+ * Returns a function that adds, once, the note that `what` went past {@link MAX_TRACKED}, with the
+ * likely `cause` of so many.
+ */
+export function capNote(what: string, cause = "a flood from spoofed addresses?"): (ctx: CollectContext) => void {
   let noted = false;
   return (ctx) => {
     if (noted) return;
     noted = true;
-    ctx.warnings.push(`more than ${MAX_TRACKED.toLocaleString("en")} ${what}: later ones are not tracked (a flood from spoofed addresses?), so ${what} tables and findings cover the first ${MAX_TRACKED.toLocaleString("en")}`);
+    const n = MAX_TRACKED.toLocaleString("en");
+    ctx.warnings.push(`more than ${n} ${what}: later ones are not tracked (${cause}), so the tables and findings cover the first ${n}`);
   };
 }

@@ -48,16 +48,18 @@ export function dnsFlux(): Collector {
   // Host header values (port included) already passed to noteDga.
   const judgedHosts = new Set<string>();
   const cappedClients = capNote("clients checked for NXDOMAIN answers");
-  const cappedNames = capNote("names checked for fast-flux");
-  // DGA-style names past the first MAX_DGA_NAMES are counted, not kept.
-  let dgaMore = 0;
+  const cappedNames = capNote("answered names checked for fast-flux", "a flood of look-ups of generated names?");
+  // DGA-style names past the first MAX_DGA_NAMES: kept as names only, to be counted (at most
+  // MAX_TRACKED; past that the count is a lower bound).
+  const dgaMore = new Set<string>();
   const noteDga = (name: string, via: string, client: number, packet: number, tsUs: number, file: string) => {
-    if (judged.has(name)) return;
-    if (judged.size < MAX_TRACKED) judged.add(name);
+    // Case folded first: resolvers randomise the case of the names they ask (DNS 0x20).
     const n = name.toLowerCase();
+    if (judged.has(n)) return;
+    if (judged.size < MAX_TRACKED) judged.add(n);
     if (dga.has(n) || !isDgaStyleName(n)) return;
     if (dga.size < MAX_DGA_NAMES) dga.set(n, { via, client, packet, tsUs, file });
-    else dgaMore++;
+    else if (dgaMore.size < MAX_TRACKED) dgaMore.add(n);
   };
   return {
     dns(msg, pkt, d, ctx) {
@@ -144,12 +146,13 @@ export function dnsFlux(): Collector {
       }
       if (dga.size) {
         const list = [...dga.entries()];
-        const count = list.length + dgaMore;
-        const more = dgaMore ? ` The first ${MAX_DGA_NAMES.toLocaleString("en")} are kept; ${dgaMore.toLocaleString("en")} more were counted.` : "";
+        const count = list.length + dgaMore.size;
+        const atLeast = dgaMore.size >= MAX_TRACKED ? "at least " : "";
+        const more = dgaMore.size ? ` The first ${MAX_DGA_NAMES.toLocaleString("en")} are kept; ${atLeast}${dgaMore.size.toLocaleString("en")} more were counted.` : "";
         findings.push({
           rule: "pcap.dga-hostname",
           severity: "medium",
-          title: `${count.toLocaleString("en")} DGA-style host name${count > 1 ? "s" : ""}`,
+          title: `${atLeast}${count.toLocaleString("en")} DGA-style host name${count > 1 ? "s" : ""}`,
           summary: `Host names whose first label is a long hexadecimal string (${list.slice(0, 5).map(([n]) => n).join(", ")}) were used. Such names are typical of domain generation algorithms of malware command-and-control.${more}`,
           evidence: list.slice(0, 20).map(([name, x]) => ({
             description: `${x.via} for ${name}`,
