@@ -147,5 +147,10 @@ describe("netreport CLI", () => {
     expect(lo.rxBytes).toBeGreaterThan(0);
     expect(readFileSync(join(dir, "demo.listeningServices.csv"), "utf8").split("\r\n")[0]).toContain("Protocol");
     expect(cli(["demo", "--seconds", "-1"]).code).toBe(2);
+    // A bad language is a usage error before any sampling, not a report that fails to render.
+    const lang = cli(["demo", "--lang", "x y", "--out", dir]);
+    expect(lang.code).toBe(2);
+    expect(lang.stderr).toContain('EUSAGE: --lang must be a BCP 47 language tag, got "x y"');
+    expect(lang.stderr).not.toContain("sampling");
   });
 });

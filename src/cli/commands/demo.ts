@@ -4,6 +4,7 @@
  * relations from /proc/net/{tcp,tcp6,udp,udp6}. Grows as analyses land.
  */
 import { NetreportError } from "../../errors.js";
+import { canonicalLang } from "../../report/i18n.js";
 import { outputOptions, writeOutputs } from "../output.js";
 import type { CommandSpec } from "../command.js";
 
@@ -28,6 +29,13 @@ export const demoCommand: CommandSpec = {
     if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
       throw new NetreportError("EUSAGE", `--seconds must be a number of seconds from 0 to 3600, got "${String(options.seconds)}"`, { where: "--seconds" });
     }
+    // Checked before sampling: a bad tag would otherwise fail only when the report is written.
+    let lang: string;
+    try {
+      lang = canonicalLang(String(options.lang), "--lang");
+    } catch (e) {
+      throw new NetreportError("EUSAGE", `--lang must be a BCP 47 language tag, got ${JSON.stringify(String(options.lang))}`, { where: "--lang", hint: "e.g. en, zh-CN or zh-TW", cause: e });
+    }
     const out = outputOptions(options, "demo");
     // Loaded on use so `--help` and other commands start fast.
     const [{ readSockets }, { sampleTraffic, startLoopbackLoad }, { composeLocalReport }] = await Promise.all([
@@ -49,7 +57,7 @@ export const demoCommand: CommandSpec = {
       await load?.stop();
     }
     const notes = load ? [`While sampling, the demo served HTTP to itself on 127.0.0.1:${load.port} (${load.requests()} requests over kept-alive connections) so that loopback traffic and connections appear; start it with \`--no-loopback-load\` to see the machine alone.`] : [];
-    const report = composeLocalReport({ ...traffic, ...sockets }, { lang: String(options.lang), notes });
+    const report = composeLocalReport({ ...traffic, ...sockets }, { lang, notes });
     await writeOutputs(report, out, io);
   },
 };

@@ -29,7 +29,10 @@ export type LocalEvidence = Partial<TrafficResult> & Partial<SocketsResult>;
 export interface LocalReportOptions {
   /** Report title. Default "Host network report: <host name>". */
   title?: string;
-  /** Language of the report (BCP 47): Chinese gets Simplified (zh-CN) or Traditional (zh-TW, zh-HK) words, others English. Default "en". */
+  /**
+   * Language of the report (BCP 47): numbers and dates follow it; the words are Simplified Chinese
+   * (zh-CN), Traditional Chinese (zh-TW, zh-HK) or English for every other language. Default "en".
+   */
   lang?: string;
   /** Rows shown in the connections table. Default 100. */
   tableRows?: number;
