@@ -173,19 +173,16 @@ export function parseHttpRequest(buf: Buffer, off: number, len: number, into?: R
   let uaStart = -1;
   let uaEnd = -1;
   for (let p = v + 1; p < end; ) {
-    // The first letter picks the candidate name (most lines are neither). A name holds no LF, so
-    // it is matched before the line's end is known, and each byte of the line is read once.
-    const c0 = buf[p]! | 0x20;
-    let name = 0;
-    if (c0 === 0x68 && host === null && startsWithName(buf, p, end, HOST)) name = HOST.length;
-    else if (c0 === 0x75 && uaStart < 0 && startsWithName(buf, p, end, USER_AGENT)) name = USER_AGENT.length;
-    let eol = p + name;
+    let eol = p;
     while (eol < end && buf[eol] !== LF) eol++;
-    if (name === HOST.length) host = value(buf, p + name, eol);
-    else if (name === USER_AGENT.length) {
-      uaStart = valueStart(buf, p + name, eol);
+    if (eol === p || (eol === p + 1 && buf[p] === CR)) break;
+    // The first letter picks the candidate name (most lines are neither).
+    const c0 = buf[p]! | 0x20;
+    if (c0 === 0x68 && host === null && startsWithName(buf, p, eol, HOST)) host = value(buf, p + HOST.length, eol);
+    else if (c0 === 0x75 && uaStart < 0 && startsWithName(buf, p, eol, USER_AGENT)) {
+      uaStart = valueStart(buf, p + USER_AGENT.length, eol);
       uaEnd = valueEnd(buf, uaStart, eol);
-    } else if (eol === p || (eol === p + 1 && buf[p] === CR)) break; // the blank line ending the headers
+    }
     if (host !== null && uaStart >= 0) break;
     p = eol + 1;
   }
