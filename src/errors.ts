@@ -38,7 +38,7 @@ export const ErrorCode = {
   EPCAP_TRUNCATED: "EPCAP_TRUNCATED",
   /** A capture record is malformed (absurd length, bad block). */
   EPCAP_RECORD: "EPCAP_RECORD",
-  /** Live capture could not start (no permission, no such interface, bad filter). */
+  /** Live capture could not start (no permission, no such interface, bad filter), or an error stopped it. */
   ECAPTURE: "ECAPTURE",
   /** A GeoIP/ASN database cannot be opened or is corrupt. */
   EGEOIP_DB: "EGEOIP_DB",

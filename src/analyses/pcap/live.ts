@@ -43,10 +43,11 @@ export interface LiveSummary {
   durationMs: number;
   linkType: number;
   /**
-   * What stopped the capture early when `session.feed` or `options.onPacket` threw, else null. The
-   * session's source is ended with it, so the session's result is partial and says so.
+   * What stopped the capture early when `session.feed` or `options.onPacket` threw (ECAPTURE, the
+   * exception as its `cause`), else null. The session's source is ended with it, so the
+   * session's result is partial and says so.
    */
-  error: unknown;
+  error: NetreportError | null;
 }
 
 const CAP_LINKTYPES: Record<string, number> = { ETHERNET: LinkType.ethernet, NULL: LinkType.null, LINKTYPE_LINUX_SLL: LinkType.sll, RAW: LinkType.raw, IEEE802_11_RADIO: 127 };
@@ -109,7 +110,8 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
   let truncated = 0;
   const started = Date.now();
   const durationMs = options.durationMs ?? (options.count ? Infinity : 10_000);
-  let failure: unknown = null;
+  let failed = false;
+  let failure: unknown;
   await new Promise<void>((resolve) => {
     let done = false;
     const stop = () => {
@@ -138,6 +140,7 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
         session.feed(pkt);
         options.onPacket?.(packets);
       } catch (e) {
+        failed = true;
         failure = e;
         stop();
         return;
@@ -153,10 +156,11 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
   ];
   if (truncated) notes.push(`${truncated} frames were longer than the 64 KiB capture buffer and were cut`);
   let error: NetreportError | null = null;
-  if (failure !== null) {
+  if (failed) {
     const message = `capture stopped by an error in packet ${packets}: ${failure instanceof Error ? failure.message : String(failure)}`;
-    error = isNetreportError(failure) ? failure : new NetreportError("ECAPTURE", message, { where: options.iface, cause: failure });
+    const hint = "the packets before it are analysed; an error inside netreport itself is a bug worth reporting with the capture";
+    error = isNetreportError(failure) ? failure : new NetreportError("ECAPTURE", message, { where: options.iface, hint, cause: failure });
   }
   session.endSource(`live (${linkName})`, error, notes);
-  return { packets, truncated, kernelDrops, durationMs: Date.now() - started, linkType, error: failure };
+  return { packets, truncated, kernelDrops, durationMs: Date.now() - started, linkType, error };
 }
