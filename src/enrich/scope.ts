@@ -6,7 +6,7 @@
  * nothing, and a report should say "private (RFC 1918)" instead of an empty country.
  */
 import { embeddedIpv4, ipv4ToNumber, parseIp, type ParsedIp } from "./ip.js";
-import { chineseScript } from "../locale.js";
+import { chineseScript } from "../lang.js";
 
 /** The scopes an address can have. */
 export const IpScope = {
@@ -161,7 +161,7 @@ const LABELS: Record<"en" | "zh" | "zh-Hant", Record<IpScope, string>> = {
   },
   "zh-Hant": {
     public: "公用位址",
-    private: "私有位址",
+    private: "私人位址",
     loopback: "回送位址",
     "link-local": "連結本機位址",
     multicast: "群播位址",

@@ -12,7 +12,7 @@ import { checkRawAttributes, dotTokens } from "./dotSource.js";
  * width from built-in metrics of a few families and treats unknown names (such as Noto Sans CJK
  * SC) as Times, which gives CJK 0.75 em per character and lets labels overflow their boxes.
  * DejaVu Sans metrics give CJK about 0.95 em and Latin slightly wide, so boxes fit; the SVG then
- * names the theme's family list, Noto Sans CJK SC first (see {@link renderDot}).
+ * names the theme's family list for the report language (see {@link renderDot}).
  */
 export const GRAPH_LAYOUT_FONT = "DejaVu Sans";
 

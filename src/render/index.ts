@@ -16,6 +16,6 @@ export {
   type FigureValue,
 } from "./format.js";
 export { toKml, xmlEscape, kmlColor, type KmlDocument, type KmlPlacemark, type KmlLine, type KmlOptions } from "./kml.js";
-export { FONT_FAMILY, GRAPH_FONT, PALETTE, SEVERITY_COLORS, FONT_SIZE, vegaLiteConfig } from "./theme.js";
+export { FONT_FAMILY, GRAPH_FONT, PALETTE, SEVERITY_COLORS, FONT_SIZE, fontFamilyFor, vegaLiteConfig, vegaLiteConfigFor } from "./theme.js";
 export { numberLocale, timeLocale } from "./locale.js";
 export { datasetsToXlsx, type XlsxOptions } from "./xlsx.js";

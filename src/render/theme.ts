@@ -5,7 +5,7 @@
  * reads as one document whether it is viewed as HTML, printed to PDF or rasterised by librsvg.
  */
 
-import { cjkFont } from "../locale.js";
+import { cjkFont } from "../lang.js";
 
 /** CSS font-family list for charts: Noto Sans CJK SC first so Chinese text never falls to tofu. */
 export const FONT_FAMILY = `"Noto Sans CJK SC", "Noto Sans", "DejaVu Sans", sans-serif`;

@@ -62,7 +62,7 @@ export async function renderHtml(report: Report, opts: HtmlOptions = {}): Promis
     toc: sections.filter((s) => s.title).map((s) => ({ id: s.id, number: s.number, title: s.title })),
     sections,
     attributions: report.attributions ?? [],
-    css: `${pageCss({ title: report.title, generatedAt, tool, paper, words, lang })}\n${templates.css}`,
+    css: `${pageCss({ title: report.title, generatedAt, tool, paper, words })}\n${templates.css}`,
   };
   return { html: runTemplate(templates.layout, context, "layout.hbs"), paper };
 }

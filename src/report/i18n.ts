@@ -3,7 +3,7 @@
  * Data stays as it is; only these strings change with `report.lang`.
  */
 import { NetreportError } from "../errors.js";
-import { chineseScript } from "../locale.js";
+import { chineseScript } from "../lang.js";
 
 const en = {
   contents: "Contents",
@@ -59,7 +59,7 @@ const zhCN: Words = {
   info: "信息",
 };
 
-/** Traditional characters, with the terms used in Taiwan and Hong Kong (列 for a row, 封包, 位址). */
+/** Traditional characters, in the terms used in Taiwan (封包, 位址, 連接埠); Hong Kong readers get them too. */
 const zhTW: Words = {
   contents: "目錄",
   generated: "產生時間",
@@ -70,7 +70,7 @@ const zhTW: Words = {
   severity: "嚴重程度",
   evidence: "證據",
   recommendation: "建議",
-  rowsShown: "顯示 {shown} / {total} 列。",
+  rowsShown: "共 {total} 筆，顯示 {shown} 筆。",
   noRows: "無資料。",
   warnings: "部分結果",
   sources: "資料來源",

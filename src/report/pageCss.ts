@@ -13,7 +13,6 @@
  * goes into CSS strings with every character that could end the string or the `<style>` element
  * escaped. The cover page carries neither.
  */
-import { cjkFont } from "../locale.js";
 import type { Words } from "./i18n.js";
 import type { PaperSize } from "./types.js";
 
@@ -59,8 +58,6 @@ export interface PageTexts {
   tool: string;
   paper: PaperSize;
   words: Words;
-  /** The report's language: it picks the CJK face (see cjkFont). */
-  lang: string;
 }
 
 /** The `@page` rules for a report: paper size and the four margin boxes' content. */
@@ -71,13 +68,10 @@ export function pageCss(t: PageTexts): string {
     .filter((part) => part !== "")
     .map((part) => (part === "{page}" ? "counter(page)" : part === "{total}" ? "counter(pages)" : cssString(part)))
     .join(" ");
-  const cjk = cssString(cjkFont(t.lang));
-  const box = `font-family: "Noto Sans", ${cjk}, "Noto Sans CJK SC", sans-serif; font-size: 8px; color: #6b7280;`;
+  const box = `font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; font-size: 8px; color: #6b7280;`;
   const top = `${box} vertical-align: bottom; padding-bottom: 3mm;`;
   const bottom = `${box} vertical-align: top; padding-top: 3mm;`;
   return [
-    // The body's font list (report.css) reads the same face from --cjk.
-    `:root { --cjk: ${cjk}; }`,
     `@page { size: ${t.paper}; margin: ${PAGE_MARGIN_MM.top}mm ${PAGE_MARGIN_MM.right}mm ${PAGE_MARGIN_MM.bottom}mm ${PAGE_MARGIN_MM.left}mm;`,
     `  @top-left { ${top} content: ${cssString(t.title)}; }`,
     `  @top-right { ${top} content: ${cssString(t.generatedAt)}; }`,

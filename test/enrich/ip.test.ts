@@ -175,7 +175,7 @@ describe("scope classification", () => {
     expect(scopeLabel(classifyScope("8.8.8.8")!, "zh-CN")).toBe("公网地址");
     expect(scopeLabel(classifyScope("198.18.0.1")!, "zh-SG")).toBe("基准测试地址 (RFC 2544)");
     expect(scopeLabel(classifyScope("198.18.0.1")!, "zh-TW")).toBe("基準測試位址 (RFC 2544)");
-    expect(scopeLabel(classifyScope("192.168.0.1")!, "zh-HK")).toBe("私有位址 (RFC 1918)");
+    expect(scopeLabel(classifyScope("192.168.0.1")!, "zh-HK")).toBe("私人位址 (RFC 1918)");
     expect(scopeLabel(classifyScope("127.0.0.1")!, "de")).toBe("loopback (RFC 1122)");
     expect(classifyScope("not an ip")).toBeNull();
   });

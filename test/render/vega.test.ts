@@ -2,6 +2,8 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { isNetreportError } from "../../src/errors.js";
 import { barChart, heatmap, timeSeries } from "../../src/render/charts.js";
+import sharp from "sharp";
+import { svgToPng } from "../../src/render/png.js";
 import { renderVegaLite, renderVegaSpec } from "../../src/render/vega.js";
 import { count, elementTexts } from "./svg.js";
 
@@ -84,6 +86,20 @@ describe("renderVegaLite", () => {
     const months = Array.from({ length: 3 }, (_, i) => ({ t: `2026-0${i + 1}-15T00:00:00Z`, v: i }));
     const zh = await renderVegaLite(timeSeries({ x: "t", y: "v" }), { values: months, locale: "zh-CN" });
     expect(elementTexts(zh).some((t) => /月/.test(t))).toBe(true);
+  });
+
+  it("draws Han characters as the locale's readers write them when the chart becomes a PNG", async () => {
+    // 骨 and 直 are drawn differently in mainland China and in Taiwan; librsvg draws them in the
+    // face the SVG names (no `lang` to go by), so the zh-TW and zh-CN pictures must differ, and
+    // the zh-CN one must equal the default.
+    const spec = { ...barChart({ x: "host", y: "bytes" }), title: "骨直骨直骨直" };
+    const png = async (locale?: string) => {
+      const { data } = await sharp(await svgToPng(await renderVegaLite(spec, { values: rows, ...(locale ? { locale } : {}) }))).raw().toBuffer({ resolveWithObject: true });
+      return data;
+    };
+    const [tw, cn, plain] = await Promise.all([png("zh-TW"), png("zh-CN"), png()]);
+    expect(cn.equals(plain)).toBe(true);
+    expect(tw.equals(cn)).toBe(false);
   });
 
   it("sets chart text in the CJK face of the locale's readers", async () => {

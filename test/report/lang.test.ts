@@ -5,7 +5,7 @@ import { makeDataset, provenance } from "../../src/dataset/create.js";
 import { barChart } from "../../src/render/charts.js";
 import { renderHtml } from "../../src/report/html.js";
 import { canonicalLang, wordsFor } from "../../src/report/i18n.js";
-import { chineseScript, cjkFont } from "../../src/locale.js";
+import { chineseScript, cjkFont } from "../../src/lang.js";
 import { sectionPng } from "../../src/report/sectionPng.js";
 import { parseReport } from "../../src/report/validate.js";
 import type { Report } from "../../src/report/types.js";
@@ -78,22 +78,21 @@ describe("report.lang", () => {
   it("gives Chinese in the tag's script: Traditional words for zh-TW, zh-HK, zh-MO and zh-Hant, Simplified for the rest", () => {
     for (const lang of ["zh-TW", "zh-HK", "zh-MO", "zh-Hant", "zh-Hant-CN", canonicalLang("zh_tw")]) {
       expect(wordsFor(lang).contents, lang).toBe("目錄");
-      expect(wordsFor(lang).rowsShown, lang).toBe("顯示 {shown} / {total} 列。");
+      expect(wordsFor(lang).rowsShown, lang).toBe("共 {total} 筆，顯示 {shown} 筆。");
     }
     for (const lang of ["zh", "zh-CN", "zh-SG", "zh-Hans-HK"]) expect(wordsFor(lang).contents, lang).toBe("目录");
-    expect([chineseScript("zh-TW"), chineseScript("zh-SG"), chineseScript("ja"), chineseScript("not a tag")]).toEqual(["Hant", "Hans", null, null]);
-    expect(["zh-CN", "zh-TW", "zh-HK", "zh-MO", "ja-JP", "ko", "en", "x y"].map(cjkFont)).toEqual([
-      "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK HK", "Noto Sans CJK HK", "Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK SC",
+    expect(["zh-TW", "yue-HK", "zh-SG", "zh-Latn", "ja", "not a tag"].map(chineseScript)).toEqual(["Hant", "Hant", "Hans", null, null, null]);
+    expect(["zh-CN", "zh-TW", "zh-HK", "zh-MO", "yue", "ja-JP", "ko", "en", "x y"].map(cjkFont)).toEqual([
+      "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK HK", "Noto Sans CJK HK", "Noto Sans CJK HK", "Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK SC",
     ]);
   });
 
-  it("renders a zh-TW report in Traditional words with the TC face first", async () => {
+  it("renders a zh-TW report in Traditional words, its charts in the TC face", async () => {
     const { html } = await renderHtml(report("zh-TW"));
     expect(html).toContain('<html lang="zh-TW">');
     expect(html).toContain("目錄");
     expect(html).not.toContain("目录");
-    expect(html).toContain(':root { --cjk: "Noto Sans CJK TC"; }');
-    expect(html).toMatch(/@bottom-right \{ font-family: "Noto Sans", "Noto Sans CJK TC"/);
+    expect(html).toContain("font-family=\"&quot;Noto Sans CJK TC&quot;");
     expect(html).not.toContain('class="render-error"');
   });
 });

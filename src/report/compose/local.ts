@@ -20,7 +20,7 @@ import { timeSeries } from "../../render/charts.js";
 import { toDot } from "../../render/dot.js";
 import { localServiceGraph } from "./localGraph.js";
 import { mdLiteral } from "../markdown.js";
-import { chineseScript } from "../../locale.js";
+import { chineseScript } from "../../lang.js";
 
 /** The datasets of one machine: `{ ...await sampleTraffic(), ...await readSockets() }`. */
 export type LocalEvidence = Partial<TrafficResult> & Partial<SocketsResult>;
@@ -66,11 +66,11 @@ const WORDS = {
     figExposed: "监听所有网卡", figConnections: "连接数", figPeers: "对端", window: "采样期间",
   },
   "zh-TW": {
-    title: "主機網路報告", summary: "摘要", findings: "暴露面", noFindings: "沒有高風險服務監聽所有網路介面。",
-    traffic: "流量趨勢", interfaces: "網路介面", services: "監聽服務", graph: "服務與對端",
+    title: "主機網路報告", summary: "摘要", findings: "對外暴露", noFindings: "沒有高風險服務監聽所有網路介面。",
+    traffic: "流量趨勢", interfaces: "網路介面", services: "監聽服務", graph: "服務與遠端主機",
     connections: "連線", appendix: "附錄：資料來源與方法", bytesPerSec: "位元組/秒",
-    figInterfaces: "網路介面", figIn: "接收", figOut: "傳送", figPeak: "峰值速率", figListening: "監聽通訊端",
-    figExposed: "監聽所有網路介面", figConnections: "連線數", figPeers: "對端", window: "取樣期間",
+    figInterfaces: "網路介面", figIn: "接收", figOut: "傳送", figPeak: "尖峰速率", figListening: "監聽通訊端",
+    figExposed: "監聽所有網路介面", figConnections: "連線數", figPeers: "遠端位址", window: "取樣期間",
   },
 };
 

@@ -40,8 +40,9 @@ async function recordTrace(lab: TraceLab, file: string, options: TraceOptions): 
 /** Builds a lab, records the captures of `family` into a new temporary folder, removes the lab. */
 export async function recordLabCaptures(family: 4 | 6): Promise<string> {
   const lab = await createTraceLab(family === 4 ? "cap4" : "cap6", { ipv6: family === 6 });
-  const dir = mkdtempSync(join(tmpdir(), `nrt-captures${family}-`));
+  let dir = "";
   try {
+    dir = mkdtempSync(join(tmpdir(), `nrt-captures${family}-`));
     const a = lab.addr;
     const v4tcp: TraceOptions = { targets: [a.s1, a.s2, a.r3far], ports: [80, 443], maxTtl: 8, timeoutMs: 1000 };
     if (family === 4) {
@@ -61,7 +62,7 @@ export async function recordLabCaptures(family: 4 | 6): Promise<string> {
     return dir;
   } catch (e) {
     // The caller removes the folder it is given; a recording that failed gives it none.
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
     throw e;
   } finally {
     lab.close();
