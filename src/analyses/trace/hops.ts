@@ -83,6 +83,81 @@ export function silentHops(probes: readonly SentProbe[], matched: ReadonlyMap<nu
   return [...all.entries()].filter(([k]) => !answered.has(k)).map(([, v]) => v);
 }
 
+/** What a {@link CompletionTracker} keeps of one path. */
+interface PathProgress {
+  probed: Set<number>;
+  answered: Set<number>;
+  /** Lowest TTL with a terminal reply, Infinity while none. */
+  dest: number;
+  /** Probed TTLs below `dest` without a reply. */
+  missing: number;
+}
+
+/** Whether every path is done, kept up to date as probes go out and replies come in. */
+export interface CompletionTracker {
+  /** Records a probe as it is sent. */
+  sent(p: SentProbe): void;
+  /** Records a reply as it arrives. */
+  received(r: ReceivedReply): void;
+  /**
+   * True when `paths` paths have their destination TTL and no probed TTL below it is silent:
+   * what destinationTtls and silentHops say of the same probes and replies (steps 2–3), without
+   * going over all of them again on every wake-up.
+   */
+  complete(): boolean;
+}
+
+/** Starts tracking a run of `paths` paths (targets × ports). */
+export function completionTracker(paths: number): CompletionTracker {
+  const probes = new Map<number, SentProbe>();
+  const matched = new Set<number>();
+  const byPath = new Map<string, PathProgress>();
+  let done = 0;
+  const progressOf = (p: SentProbe): PathProgress => {
+    const k = pathKey(p.target, p.port);
+    let g = byPath.get(k);
+    if (!g) byPath.set(k, (g = { probed: new Set(), answered: new Set(), dest: Infinity, missing: 0 }));
+    return g;
+  };
+  /** Applies a change to `g`, keeping `done` (paths with a destination and nothing missing) right. */
+  const update = (g: PathProgress, change: () => void) => {
+    const was = g.dest !== Infinity && g.missing === 0;
+    change();
+    const is = g.dest !== Infinity && g.missing === 0;
+    done += Number(is) - Number(was);
+  };
+  return {
+    sent(p) {
+      probes.set(p.index, p);
+      const g = progressOf(p);
+      if (g.probed.has(p.ttl)) return;
+      update(g, () => {
+        g.probed.add(p.ttl);
+        if (p.ttl < g.dest && !g.answered.has(p.ttl)) g.missing++;
+      });
+    },
+    received(r) {
+      // Step 2's rule: the first reply that fits a probe sent before it.
+      const p = probes.get(r.index);
+      if (!p || matched.has(r.index) || r.probeDst !== p.target || r.at < p.sentAt) return;
+      matched.add(r.index);
+      const g = progressOf(p);
+      update(g, () => {
+        if (!g.answered.has(p.ttl)) {
+          g.answered.add(p.ttl);
+          if (p.ttl < g.dest) g.missing--;
+        }
+        if (isTerminal(r.kind) && p.ttl < g.dest) {
+          g.dest = p.ttl;
+          g.missing = 0;
+          for (const t of g.probed) if (t < g.dest && !g.answered.has(t)) g.missing++;
+        }
+      });
+    },
+    complete: () => done === paths,
+  };
+}
+
 /** Builds the hops of every path (steps 1–4), paths in first-probe order, TTL ascending. */
 export function buildHops(protocol: ProbeProtocol, probes: readonly SentProbe[], replies: readonly ReceivedReply[]): Hop[] {
   const matched = matchReplies(probes, replies);

@@ -24,7 +24,7 @@ import { buildProbe, replyFilter, MAX_PROBES } from "./packet.js";
 import { buildProbe6, replyFilter6 } from "./packet6.js";
 import { decodeReply, ipv4Offset } from "./match.js";
 import { decodeReply6, ipv6Offset } from "./match6.js";
-import { buildHops, matchReplies, silentHops, destinationTtls, type Hop, type ReceivedReply, type SentProbe } from "./hops.js";
+import { buildHops, completionTracker, matchReplies, silentHops, type Hop, type ReceivedReply, type SentProbe } from "./hops.js";
 import { choosePath, macBytes, parseProcArp, parseProcIpv6Route, parseProcRoute, type ProbePath } from "./route.js";
 import { choosePath6, parseIpNeigh6 } from "./route6.js";
 import { hasNetRaw, permissionError } from "./privilege.js";
@@ -89,6 +89,9 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
   };
   const probes: SentProbe[] = [];
   const replies: ReceivedReply[] = [];
+  // Whether every path is done, kept as probes and replies come: the wait loop asks after every
+  // batch of replies, and going over all of them each time cost ~6 ms at 12,000 probes.
+  const progress = completionTracker(options.targets.length * ports.length);
   let wake: (() => void) | null = null;
   const adaptive = options.adaptiveWait ?? true;
   let maxRtt = -1;
@@ -104,7 +107,9 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
         const r = o4 >= 0 ? decodeReply(frame, o4, len, magic, sport) : decodeReply6(frame, ipv6Offset(frame, len, handle.linkType), len, magic, sport);
         if (!r) return;
         const at = fx.now();
-        replies.push({ ...r, at });
+        const reply = { ...r, at };
+        replies.push(reply);
+        progress.received(reply);
         const sent = probes[r.index];
         if (sent && sent.target === r.probeDst) maxRtt = Math.max(maxRtt, at - sent.sentAt);
         lastEvent = at;
@@ -127,18 +132,16 @@ export async function rawTrace(options: TraceOptions, fx: RawEffects = defaultRa
         sport,
       });
       captures.get(path.iface)!.send(frame);
-      probes.push({ index, target, port, ttl, sentAt: (lastEvent = fx.now()) });
-    };
-    const complete = () => {
-      const matched = matchReplies(probes, replies);
-      return destinationTtls(probes, matched).size === options.targets.length * ports.length && silentHops(probes, matched).length === 0;
+      const probe = { index, target, port, ttl, sentAt: (lastEvent = fx.now()) };
+      probes.push(probe);
+      progress.sent(probe);
     };
     const wait = async () => {
       // 5. Until the timeout, the abort, every path answered to its destination, or (adaptive)
       // a quiet spell of 4 × the largest RTT seen + 250 ms after the last probe or reply, as
       // nmap adapts its waits: answers that late are rare, and the retry rounds catch them.
       const hardUntil = fx.now() + timeoutMs;
-      while (!options.signal?.aborted && !complete()) {
+      while (!options.signal?.aborted && !progress.complete()) {
         const quiet = adaptive && maxRtt >= 0 ? 4 * maxRtt + 250 : timeoutMs;
         const until = Math.min(hardUntil, lastEvent + quiet);
         if (fx.now() >= until) break;
