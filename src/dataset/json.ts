@@ -57,7 +57,6 @@ export function toJson(value: AnyDataset | ResultBundle): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
 
-
 function checkVersion(where: string, formatVersion: unknown): void {
   if (typeof formatVersion !== "number" || !Number.isInteger(formatVersion) || formatVersion < 1) {
     fail(where, `formatVersion must be a positive integer, found ${JSON.stringify(formatVersion)}`);

@@ -83,12 +83,9 @@ export const pcapCommand: CommandSpec = {
     if (!live && files.length === 0) throw new NetreportError("EUSAGE", "give capture files or --live <iface>", { where: "pcap" });
     if (live && files.length) throw new NetreportError("EUSAGE", "give either capture files or --live, not both", { where: "--live" });
     const thresholds = thresholdsFromOptions(options);
-    const name = String(options.name ?? (live ? `pcap-live-${live}` : "pcap"));
-    const out = {
-      ...outputOptions(options, name),
-      inputs: [...files, options.geoipDb, options.asnDb].filter((f): f is string => typeof f === "string"),
-      extraFiles: options.kml ? [`${name}.kml`] : [],
-    };
+    const out = outputOptions(options, live ? `pcap-live-${live}` : "pcap");
+    out.inputs = [...files, options.geoipDb, options.asnDb].filter((f): f is string => typeof f === "string");
+    out.extraFiles = options.kml ? [`${out.name}.kml`] : [];
     // Before reading the captures, which can take minutes.
     await checkOutputs(out);
     const [{ analysePcap, captureLive, createPcapSession }, compose] = await Promise.all([import("../../analyses/pcap/index.js"), import("../../report/compose/pcap.js")]);
@@ -138,7 +135,7 @@ export const pcapCommand: CommandSpec = {
       const { writeFile, mkdir } = await import("node:fs/promises");
       const { join, resolve } = await import("node:path");
       const { kml, warnings } = compose.composePcapKml(result);
-      const path = join(resolve(out.outDir), `${name}.kml`);
+      const path = join(resolve(out.outDir), `${out.name}.kml`);
       await mkdir(resolve(out.outDir), { recursive: true });
       await writeFile(path, kml).catch((e: unknown) => {
         throw new NetreportError("EOUTPUT", `cannot write: ${(e as Error).message}`, { where: path, cause: e });

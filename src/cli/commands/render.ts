@@ -35,10 +35,11 @@ export const renderCommand: CommandSpec = {
     // Checked before the (slower) full render, so a wrong id fails fast.
     const pictureRef = typeof options.pngSection === "string" ? options.pngSection : null;
     if (pictureRef !== null) findPictureSection(report, pictureRef);
-    const name = String(options.name ?? basename(path).replace(/\.json$/i, ""));
-    const pictureFile = pictureRef === null ? null : `${name}.${pictureRef.replace(/[^\p{L}\p{N}_-]+/gu, "_")}.png`;
     // The default name is the input's: refused when the output would land on the input itself.
-    const out = { ...outputOptions(options, name), inputs: [path], extraFiles: pictureFile ? [pictureFile] : [] };
+    const out = outputOptions(options, basename(path).replace(/\.json$/i, ""));
+    const pictureFile = pictureRef === null ? null : `${out.name}.${pictureRef.replace(/[^\p{L}\p{N}_-]+/gu, "_")}.png`;
+    out.inputs = [path];
+    out.extraFiles = pictureFile ? [pictureFile] : [];
     await writeOutputs(report, out, io, typeof options.templates === "string" ? { templatesDir: options.templates } : {});
     if (pictureRef !== null) {
       const target = join(resolve(out.outDir), pictureFile!);

@@ -64,12 +64,9 @@ export const traceCommand: CommandSpec = {
     const from = options.from as string | undefined;
     if (!from && !targets.length) throw new NetreportError("EUSAGE", "give target addresses or --from <json>", { where: "trace" });
     if (from && targets.length) throw new NetreportError("EUSAGE", "give either targets or --from, not both", { where: "--from" });
-    const name = String(options.name ?? "trace");
-    const out = {
-      ...outputOptions(options, name),
-      inputs: [from, options.geoipDb, options.asnDb].filter((f): f is string => typeof f === "string"),
-      extraFiles: options.graph ? [`${name}.route.svg`, `${name}.route.png`] : [],
-    };
+    const out = outputOptions(options, "trace");
+    out.inputs = [from, options.geoipDb, options.asnDb].filter((f): f is string => typeof f === "string");
+    out.extraFiles = options.graph ? [`${out.name}.route.svg`, `${out.name}.route.png`] : [];
     await checkOutputs(out);
     const [trace, compose] = await Promise.all([import("../../analyses/trace/index.js"), import("../../report/compose/trace.js")]);
     let result;
@@ -122,7 +119,7 @@ export const traceCommand: CommandSpec = {
       const g = await compose.renderRouteGraph(result);
       await mkdir(resolve(out.outDir), { recursive: true });
       for (const [ext, data] of [["svg", g.svg], ["png", g.png]] as const) {
-        const path = join(resolve(out.outDir), `${name}.route.${ext}`);
+        const path = join(resolve(out.outDir), `${out.name}.route.${ext}`);
         await writeFile(path, data).catch((e: unknown) => {
           throw new NetreportError("EOUTPUT", `cannot write: ${(e as Error).message}`, { where: path, cause: e });
         });
