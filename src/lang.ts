@@ -9,13 +9,18 @@ const scripts = new Map<string, "Hans" | "Hant" | null>();
 const faces = new Map<string, string>();
 const MEMO_LIMIT = 64;
 
-/** The tag with its likely script and region added (zh-TW → zh-Hant-TW), or null when it is no tag. */
-function maximized(lang: string): Intl.Locale | null {
+/** `lang` as a locale (the POSIX spelling `zh_CN` read as `zh-CN`), or null when it is no BCP 47 tag. */
+export function parseLangTag(lang: string): Intl.Locale | null {
   try {
-    return new Intl.Locale(lang.replaceAll("_", "-")).maximize();
+    return new Intl.Locale(lang.replaceAll("_", "-"));
   } catch {
     return null;
   }
+}
+
+/** The tag with its likely script and region added (zh-TW → zh-Hant-TW), or null when it is no tag. */
+function maximized(lang: string): Intl.Locale | null {
+  return parseLangTag(lang)?.maximize() ?? null;
 }
 
 /** Remembers `value` for `key` in `memo`, which stays small. */
@@ -37,6 +42,12 @@ export function chineseScript(lang: string): "Hans" | "Hant" | null {
   const chinese = locale !== null && (locale.language === "zh" || locale.language === "yue");
   const script = chinese && (locale.script === "Hant" || locale.script === "Hans") ? locale.script : null;
   return remember(scripts, lang, script);
+}
+
+/** `choices.hant` for a reader of Traditional Chinese, `choices.hans` of Simplified, else `choices.other`. */
+export function byChineseScript<T>(lang: string, choices: { hans: T; hant: T; other: T }): T {
+  const script = chineseScript(lang);
+  return script === "Hant" ? choices.hant : script === "Hans" ? choices.hans : choices.other;
 }
 
 /**

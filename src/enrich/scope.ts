@@ -6,7 +6,7 @@
  * nothing, and a report should say "private (RFC 1918)" instead of an empty country.
  */
 import { embeddedIpv4, ipv4ToNumber, parseIp, type ParsedIp } from "./ip.js";
-import { chineseScript } from "../lang.js";
+import { byChineseScript } from "../lang.js";
 
 /** The scopes an address can have. */
 export const IpScope = {
@@ -176,12 +176,11 @@ const LABELS: Record<"en" | "zh" | "zh-Hant", Record<IpScope, string>> = {
 
 /**
  * A short human label for a scope, e.g. `private (RFC 1918)`, `private (ULA, RFC 4193)` or, for a
- * Chinese locale, `私有地址 (RFC 1918)` (zh-CN) or `私有位址 (RFC 1918)` (zh-TW, zh-HK). Other
+ * Chinese locale, `私有地址 (RFC 1918)` (zh-CN) or `私人位址 (RFC 1918)` (zh-TW, zh-HK). Other
  * locales get English. Public addresses get the bare word.
  */
 export function scopeLabel(info: ScopeInfo, locale = "en"): string {
-  const script = chineseScript(locale);
-  const table = script === "Hant" ? LABELS["zh-Hant"] : script === "Hans" ? LABELS.zh : LABELS.en;
+  const table = byChineseScript(locale, { hans: LABELS.zh, hant: LABELS["zh-Hant"], other: LABELS.en });
   const word = table[info.scope];
   const note = [info.detail, info.source].filter((x) => x !== "").join(", ");
   return note ? `${word} (${note})` : word;

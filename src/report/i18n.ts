@@ -3,7 +3,7 @@
  * Data stays as it is; only these strings change with `report.lang`.
  */
 import { NetreportError } from "../errors.js";
-import { chineseScript } from "../lang.js";
+import { byChineseScript, parseLangTag } from "../lang.js";
 
 const en = {
   contents: "Contents",
@@ -88,8 +88,7 @@ const zhTW: Words = {
 
 /** The words for a BCP 47 language tag: Chinese in its script, else English. */
 export function wordsFor(lang = "en"): Words {
-  const script = chineseScript(lang);
-  return script === "Hant" ? zhTW : script === "Hans" ? zhCN : en;
+  return byChineseScript(lang, { hans: zhCN, hant: zhTW, other: en });
 }
 
 /**
@@ -100,12 +99,7 @@ export function wordsFor(lang = "en"): Words {
  */
 export function canonicalLang(lang: string, where = "report"): string {
   // Intl.Locale validates and canonicalises one tag as Intl.getCanonicalLocales does.
-  let tag: string | undefined;
-  try {
-    tag = new Intl.Locale(lang.replaceAll("_", "-")).toString();
-  } catch {
-    tag = undefined;
-  }
+  const tag = parseLangTag(lang)?.toString();
   if (!tag) {
     throw new NetreportError("EREPORT_SPEC", `unknown language tag ${JSON.stringify(lang)} at .lang`, { where, hint: "use a BCP 47 language tag such as en, zh-CN or de-DE" });
   }

@@ -20,7 +20,7 @@ import { timeSeries } from "../../render/charts.js";
 import { toDot } from "../../render/dot.js";
 import { localServiceGraph } from "./localGraph.js";
 import { mdLiteral } from "../markdown.js";
-import { chineseScript } from "../../lang.js";
+import { byChineseScript } from "../../lang.js";
 
 /** The datasets of one machine: `{ ...await sampleTraffic(), ...await readSockets() }`. */
 export type LocalEvidence = Partial<TrafficResult> & Partial<SocketsResult>;
@@ -115,8 +115,7 @@ function trafficChart(values: ReturnType<typeof trafficSeries>, yTitle: string):
 /** Builds the report of one machine from its traffic and socket datasets. */
 export function composeLocalReport(evidence: LocalEvidence, options: LocalReportOptions = {}): Report {
   const lang = options.lang ?? "en";
-  const script = chineseScript(lang);
-  const w = WORDS[script === "Hant" ? "zh-TW" : script === "Hans" ? "zh-CN" : "en"];
+  const w = byChineseScript(lang, { hans: WORDS["zh-CN"], hant: WORDS["zh-TW"], other: WORDS.en });
   const host = evidence.services?.provenance.host ?? evidence.traffic?.provenance.host ?? hostname();
   const ifaces = (evidence.interfaces?.rows ?? []) as InterfaceSummaryRow[];
   const services = (evidence.services?.rows ?? []) as ListeningRow[];
