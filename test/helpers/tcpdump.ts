@@ -44,3 +44,9 @@ export async function startTcpdump(ns: string, args: string[]): Promise<Recordin
     },
   };
 }
+
+/** Throws, naming `what`, unless tcpdump's stderr (from {@link Recording.stop}) says no packet was dropped. */
+export function checkNoDrops(stderr: string, what: string): void {
+  const dropped = /(\d+) packets? dropped by kernel/.exec(stderr)?.[1];
+  if (dropped !== "0") throw new Error(`tcpdump lost packets of ${what}: ${stderr}`);
+}

@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startTcpdump } from "../../helpers/tcpdump.js";
+import { checkNoDrops, startTcpdump } from "../../helpers/tcpdump.js";
 
 /** True when this process may create namespaces and run tcpdump. */
 export const canNetns = (() => {
@@ -46,7 +46,6 @@ export async function recordScenario(ns: string, dir: string, name: string, scri
   const gen = spawnSync("ip", ["netns", "exec", ns, process.execPath, js], { encoding: "utf8", timeout: 60_000 });
   const stderr = await dump.stop(gen.status === 0 ? 300 : 0);
   if (gen.status !== 0) throw new Error(`generator ${name} failed: ${gen.stderr}`);
-  const dropped = /(\d+) packets? dropped by kernel/.exec(stderr)?.[1];
-  if (dropped !== "0") throw new Error(`tcpdump lost packets: ${stderr}`);
+  checkNoDrops(stderr, name);
   return { pcap, stdout: gen.stdout };
 }

@@ -5,14 +5,13 @@
 import { describe, expect, it } from "vitest";
 import { MAX_HELD_BYTES, MAX_STREAMS, newDnsTcpReassembler } from "../../../../src/analyses/pcap/decode/dnsStream.js";
 import { TcpFlag } from "../../../../src/analyses/pcap/decode/frame.js";
-import { newRawPacket } from "../../../../src/analyses/pcap/read/packet.js";
-import { createPcapSession } from "../../../../src/analyses/pcap/session.js";
+import { analyse, ip, qname, tcpFrame } from "../frames.js";
 
 const { syn, fin, rst, ack } = TcpFlag;
 
 /** A DNS response for `name` with one SIG answer, `size` bytes long, behind its 2-byte TCP length prefix. */
 function framed(name: string, size: number): Buffer {
-  const q = Buffer.concat([...name.split(".").map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0, 0, 24, 0, 1])]);
+  const q = qname(name, 24);
   const rdlen = size - 12 - q.length - 12;
   if (rdlen < 0 || size > 65_535) throw new Error(`cannot make a ${size}-byte message`);
   const m = Buffer.alloc(2 + size);
@@ -114,8 +113,12 @@ describe("DNS-over-TCP reassembly", () => {
     expect(re.open()).toBe(MAX_STREAMS);
     expect(re.evicted()).toBe(1000);
     expect(re.pending()).toBe(n);
-    // The most recently used survived: its message completes.
+    // The least recently used went: the oldest survivor's message completes, the newest evicted
+    // one's cannot (checked in that order: a direction pushed anew evicts the oldest again).
     const whole = framed("p.example", 200);
+    expect(names(re.push("c1000>s", 1 + 100, ack, whole, 100, 102))).toEqual(["p.example"]);
+    expect(names(re.push("c999>s", 1 + 100, ack, whole, 100, 102))).toEqual([]);
+    // The most recently used survived: its message completes.
     expect(names(re.push(`c${n - 1}>s`, 1 + 100, ack, whole, 100, 102))).toEqual(["p.example"]);
 
     // 1,400-byte starts of 65,535-byte messages reserve a whole message each.
@@ -130,31 +133,7 @@ describe("DNS-over-TCP reassembly", () => {
 
   it("reaches the session: a TSO frame (IPv4 total length 0) with two 40,000-byte answers gives two DNS messages", () => {
     const payload = Buffer.concat([framed("a.example", 40_000), framed("b.example", 40_000)]);
-    const frame = Buffer.alloc(14 + 20 + 20 + payload.length);
-    frame.writeUInt16BE(0x0800, 12);
-    const ip = 14;
-    frame[ip] = 0x45;
-    frame.writeUInt16BE(0, ip + 2); // total length 0: TSO, the frame's length counts
-    frame[ip + 8] = 64;
-    frame[ip + 9] = 6;
-    frame.writeUInt32BE(0xc6121035, ip + 12); // 198.18.16.53
-    frame.writeUInt32BE(0xc6121009, ip + 16); // 198.18.16.9
-    const tcp = ip + 20;
-    frame.writeUInt16BE(53, tcp);
-    frame.writeUInt16BE(40_000, tcp + 2);
-    frame.writeUInt32BE(1001, tcp + 4);
-    frame[tcp + 12] = 5 << 4;
-    frame[tcp + 13] = ack;
-    payload.copy(frame, tcp + 20);
-    const session = createPcapSession();
-    session.beginSource("tso.pcap");
-    const pkt = newRawPacket();
-    pkt.buf = frame;
-    pkt.caplen = pkt.origLen = frame.length;
-    pkt.index = 1;
-    session.feed(pkt);
-    session.endSource("crafted");
-    const r = session.finish();
+    const r = analyse([[tcpFrame(ip("198.18.16.53"), ip("198.18.16.9"), 53, 40_000, ack, 64, payload, true), 0]]);
     expect(r.totals.dnsMessages).toBe(2);
     expect(r.warnings.join("\n")).not.toMatch(/DNS-over-TCP/);
   });

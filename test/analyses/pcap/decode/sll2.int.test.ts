@@ -55,7 +55,7 @@ describe.skipIf(!canNetns || !hasTshark)("SLL2 frames recorded by tcpdump -i any
     writeFileSync(join(dir, "gen.mjs"), SCRIPT);
     const dump = await startTcpdump(NS, ["-i", "any", "-y", "LINUX_SLL2", "--immediate-mode", "-U", "-n", "-w", pcap]);
     const gen = spawnSync("ip", ["netns", "exec", NS, process.execPath, join(dir, "gen.mjs")], { encoding: "utf8", timeout: 30_000 });
-    const err = await dump.stop(300);
+    const err = await dump.stop();
     expect(gen.stderr).toBe("");
     expect(gen.status).toBe(0);
 
