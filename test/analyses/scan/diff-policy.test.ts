@@ -9,8 +9,9 @@ import { makeBundle, parseBundle, toJson } from "../../../src/dataset/json.js";
 import { builtinServices } from "../../../src/analyses/scan/ports/services.js";
 
 const FILES = resolve("../shared/data/nmap/python-libnmap/libnmap/test/files");
-const snap = (f: string) => {
-  const ds = scanToDatasets(parseNmapXml(readFileSync(join(FILES, f), "utf8"), f));
+/** The snapshot of an nmap XML file (changed by `edit` first), through a saved bundle. */
+const snap = (f: string, edit: (xml: string) => string = (xml) => xml) => {
+  const ds = scanToDatasets(parseNmapXml(edit(readFileSync(join(FILES, f), "utf8")), f));
   // Through a saved bundle, as a --baseline file would be read.
   return snapshotOf(parseBundle(toJson(makeBundle([ds.hosts, ds.ports])), f).datasets, f);
 };
@@ -47,11 +48,7 @@ describe("diffScans", () => {
 
   it("does not call a host gone or new when the scan missing it did not finish", () => {
     // The same two files with their <runstats> cut off, as an interrupted nmap leaves them.
-    const partial = (f: string) => {
-      const xml = readFileSync(join(FILES, f), "utf8").replace(/<runstats>[\s\S]*<\/runstats>/, "");
-      const ds = scanToDatasets(parseNmapXml(xml, f));
-      return snapshotOf(parseBundle(toJson(makeBundle([ds.hosts, ds.ports])), f).datasets, f);
-    };
+    const partial = (f: string) => snap(f, (xml) => xml.replace(/<runstats>[\s\S]*<\/runstats>/, ""));
     expect(partial("1_hosts_down.xml").partial).toBe(true);
     expect(snap("1_hosts_down.xml").partial).toBe(false);
     expect(diffScans(snap("1_hosts.xml"), partial("1_hosts_down.xml")).map(brief)).toEqual([

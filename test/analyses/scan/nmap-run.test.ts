@@ -133,7 +133,8 @@ describe("nmapArgs", () => {
       "-ope", // nmap reads an abbreviation of --open
       "--no-such-nmap-option", // nmap refuses it itself
     ]) {
-      expect(nmapArgs({ ...base, extra }), extra).toEqual([...splitArgs(extra), "-oX", "-", "--stats-every", "2s", "-p", "22,80", "--", "198.18.32.11"]);
+      // No quotes in these: nmap gets the words as the spaces separate them.
+      expect(nmapArgs({ ...base, extra }), extra).toEqual([...extra.split(" "), "-oX", "-", "--stats-every", "2s", "-p", "22,80", "--", "198.18.32.11"]);
     }
   });
 });
@@ -145,6 +146,8 @@ const XML = `<?xml version="1.0"?>
 <taskprogress task="Connect Scan" time="1795533693" percent="40.00" remaining="3" etc="1795533696"/>
 <host><status state="up" reason="user-set"/><address addr="198.18.32.12" addrtype="ipv4"/>
 <ports><port protocol="tcp" portid="80"><state state="open"`;
+/** {@link XML} as a run that finished writes it. */
+const FINISHED = `${XML} reason="syn-ack"/></port></ports></host><runstats><finished time="1795533694" elapsed="2"/><hosts up="2" down="0" total="2"/></runstats></nmaprun>`;
 
 describe("salvageXml", () => {
   it("keeps the hosts nmap finished before it was stopped", () => {
@@ -177,9 +180,8 @@ describe("runNmap", () => {
   });
 
   it("reads the XML into a result tagged nmap, with progress from <taskprogress>", async () => {
-    const full = `${XML} reason="syn-ack"/></port></ports></host><runstats><finished time="1795533694" elapsed="2"/><hosts up="2" down="0" total="2"/></runstats></nmaprun>`;
     const seen: number[] = [];
-    const r = await runNmap({ ...base, extra: "", onProgress: (p) => seen.push(p.percent) }, fake(`process.stdout.write(${JSON.stringify(full)})`));
+    const r = await runNmap({ ...base, extra: "", onProgress: (p) => seen.push(p.percent) }, fake(`process.stdout.write(${JSON.stringify(FINISHED)})`));
     expect(r.source).toBe("nmap");
     expect(r.partial).toBe(false);
     expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.11", "198.18.32.12"]);
@@ -188,10 +190,9 @@ describe("runNmap", () => {
   });
 
   it("escapes control characters in the nmap warnings it passes on", async () => {
-    const full = `${XML} reason="syn-ack"/></port></ports></host><runstats><finished time="1795533694" elapsed="2"/><hosts up="2" down="0" total="2"/></runstats></nmaprun>`;
     // A name nmap resolved or read off the network can carry a terminal escape into its messages.
     const line = "Warning: host \u001b]0;pwned\u0007 failed to resolve\nforged line";
-    const r = await runNmap({ ...base, extra: "" }, fake(`process.stdout.write(${JSON.stringify(full)}); process.stderr.write(${JSON.stringify(line)})`));
+    const r = await runNmap({ ...base, extra: "" }, fake(`process.stdout.write(${JSON.stringify(FINISHED)}); process.stderr.write(${JSON.stringify(line)})`));
     expect(r.warnings).toContain("nmap: Warning: host \\x1b]0;pwned\\x07 failed to resolve");
     expect(r.warnings.join("\n")).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });

@@ -210,7 +210,8 @@ describe("connectScan (fake network)", () => {
         return effects.connect(req);
       },
     });
-    expect(performance.now() - abortedAt).toBeLessThan(150);
+    // Well under the 3.2 s of reserved start slots, with room for a busy machine.
+    expect(performance.now() - abortedAt).toBeLessThan(1000);
     expect(startedAfterAbort).toBe(0);
     expect(r.partial).toBe(true);
     expect(r.hosts[0]!.ports.length).toBeGreaterThanOrEqual(4);
