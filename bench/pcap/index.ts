@@ -150,7 +150,7 @@ export async function run(): Promise<void> {
     if (n !== PACKETS) throw new Error(`netreport read ${n} frames of ${PACKETS}`);
     console.log(`\n${n.toLocaleString("en")} frames (${(statSync(one).size / 1048576).toFixed(0)} MiB, ${nr.httpRequests.toLocaleString("en")} HTTP requests):`);
     console.log(`  netreport full analysis      ${sec(nr.ms)} ${rate(n, nr.ms)}   best of ${RUNS}; CPU ${sec(nr.cpuMs).trim()}, process ${sec(nr.wallMs).trim()} with tsx start-up; ${nr.conversations} conversations listed, findings: ${nr.findings.join(", ") || "none"}`);
-    console.log(`  netreport, JIT warm           ${sec(warmMs)} ${rate(n, warmMs)}   best of ${RUNS}; the same analysis again in the same process`);
+    console.log(`  ${"netreport, JIT warm".padEnd(28)} ${sec(warmMs)} ${rate(n, warmMs)}   best of ${RUNS}; the same analysis again in the same process`);
     console.log(`  ${floorName.padEnd(28)} ${sec(loop.ms)} ${rate(n, loop.ms)}   best of ${RUNS}`);
     console.log(`  dpkt per-stream count        ${sec(dpkt.ms)} ${rate(n, dpkt.ms)}   best of ${RUNS}; ${dpkt.out.trim()} one-way streams`);
     console.log(`  tshark -q -z conv,ip         ${sec(tshark.ms)} ${rate(n, tshark.ms)}   best of ${RUNS}`);

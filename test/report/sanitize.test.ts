@@ -101,8 +101,8 @@ describe("sanitizeSvg on hand-written hostile SVG", () => {
       <rect fill="u\\72l(https://evil.example/e)" style="fill:u\\72l(https://evil.example/e)" cursor="url(https://evil.example/c.cur), auto"/>
       <text>&lt;script&gt; &amp; &#x4e2d;&nbsp;&constructor;</text>
     </svg>`;
-    const out = elements(sanitizeSvg(hostile));
-    expect(out).toEqual([
+    const clean = sanitizeSvg(hostile);
+    expect(elements(clean)).toEqual([
       "svg width=10",
       "a xlink:title=tip",
       "text id=t",
@@ -115,7 +115,6 @@ describe("sanitizeSvg on hand-written hostile SVG", () => {
       "rect",
       "text",
     ]);
-    const clean = sanitizeSvg(hostile);
     expect(clean).not.toMatch(/<script|evil|alert|foreignObject|<style|<meta|<image|<use|<set|<animate/i);
     expect(elementTexts(clean)).toEqual(["linked", "internal", "<script> & 中\uFFFD\uFFFD"]);
   });

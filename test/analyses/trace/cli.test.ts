@@ -12,7 +12,6 @@ const fixture = join(import.meta.dirname, "fixtures", "lab-trace.json");
 const dir = mkdtempSync(join(tmpdir(), "nrt-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe("netreport trace", () => {
   it("reports a saved trace with --from: HTML, bundle, CSV, route SVG and PNG", async () => {
     const out = join(dir, "from");

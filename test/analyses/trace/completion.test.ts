@@ -59,7 +59,6 @@ describe("completionTracker", () => {
     expect(tracker.complete()).toBe(false);
   });
 
-
   it("agrees with destinationTtls + silentHops after every probe and reply of 300 random runs", () => {
     let completions = 0;
     for (let seed = 1; seed <= 300; seed++) {
