@@ -61,6 +61,22 @@ describe("nmapArgs", () => {
     expect(e.message).toMatch(/IPv4 and IPv6 targets in separate runs.*198\.18\.32\.11, ::1/);
   });
 
+  it("takes the user's -6, alone or in a cluster, as an IPv6 run: no IPv4 target, no host name with a prefix", () => {
+    // nmap -6 skips an IPv4 target with a warning only: a scan of nothing that looks finished.
+    for (const extra of ["-6", "-6n", "-sT -n6"]) {
+      const e = errorOf(() => nmapArgs({ ...base, extra }));
+      expect(e.code, extra).toBe("EUSAGE");
+      expect(e.message, extra).toBe("nmap scans IPv4 and IPv6 targets in separate runs, and -6 was given with 198.18.32.11");
+    }
+    expect(nmapArgs({ ...base, targets: ["v6host.example"], extra: "-6n", statsEverySeconds: 0 })).toEqual(["-6n", "-oX", "-", "-p", "22,80", "--", "v6host.example"]);
+    // Under -6 a name's /17 is an IPv6 prefix: 2^111 addresses, not the 32,768 --max-hosts counted.
+    for (const [targets, extra] of [[["2001:db8::1", "v6host.example/17"], ""], [["v6host.example/17"], "-6"]] as const) {
+      const e = errorOf(() => nmapArgs({ ...base, targets: [...targets], extra }));
+      expect(e.code).toBe("EUSAGE");
+      expect(e.message).toBe("in an IPv6 nmap run the prefix of the host name v6host.example/17 would be an IPv6 prefix");
+    }
+  });
+
   it("refuses options that pick targets or take the output away, and stray words nmap would scan", () => {
     for (const [extra, why] of [
       ["-iR 100", /random targets/],

@@ -128,10 +128,16 @@ export function nmapArgs(o: NmapArgsOptions): string[] {
   if (newTargets !== undefined) {
     throw new NetreportError("EUSAGE", `nmap argument "${newTargets}" is not accepted: newtargets lets scripts add targets; netreport probes only the targets you name`, { where: "--nmap" });
   }
+  // Whether the user asked for IPv6 themselves: -6, alone or in a cluster (-6n).
+  let asked6 = false;
   for (let i = 0; i < extra.length; i++) {
     const a = extra[i]!;
     // 1. Read the word as nmap will (abbreviations, one dash, =value, short clusters).
     const w = readNmapWord(a);
+    if (w.kind === "short") {
+      const flags = w.valueOf === null ? a.slice(1) : a.slice(1, a.indexOf(w.valueOf, 1));
+      if (flags.includes("6")) asked6 = true;
+    }
     let valueNext = false;
     if (w.kind === "long") {
       const why = REFUSED_LONG[w.name];
@@ -165,13 +171,24 @@ export function nmapArgs(o: NmapArgsOptions): string[] {
   // option") and an IPv4 one with it, each with a warning only.
   const v6 = o.targets.filter(isIpv6Word);
   const v4 = o.targets.filter((t) => IPV4_WORD.test(t));
-  if (v6.length && v4.length) {
-    throw new NetreportError("EUSAGE", `nmap scans IPv4 and IPv6 targets in separate runs, and both were given (${v4[0]}, ${v6[0]})`, {
+  const ipv6Run = v6.length > 0 || asked6;
+  if (ipv6Run && v4.length) {
+    const given = v6.length ? `both were given (${v4[0]}, ${v6[0]})` : `-6 was given with ${v4[0]}`;
+    throw new NetreportError("EUSAGE", `nmap scans IPv4 and IPv6 targets in separate runs, and ${given}`, {
       where: "--nmap",
       hint: "run netreport scan --nmap once for the IPv4 targets and once for the IPv6 ones, or scan without --nmap",
     });
   }
-  const family6 = v6.length > 0 && !extra.includes("-6") ? ["-6"] : [];
+  // Under -6 nmap reads a host name's prefix as an IPv6 prefix (name/17: 2^111 addresses), not
+  // as the IPv4 prefix netreport counted for --max-hosts.
+  const prefixedName = ipv6Run ? o.targets.find((t) => !isIpv6Word(t) && !IPV4_WORD.test(t) && t.includes("/")) : undefined;
+  if (prefixedName !== undefined) {
+    throw new NetreportError("EUSAGE", `in an IPv6 nmap run the prefix of the host name ${prefixedName} would be an IPv6 prefix`, {
+      where: "--nmap",
+      hint: "give the name without a prefix, or its IPv6 address with the prefix you mean",
+    });
+  }
+  const family6 = ipv6Run && !asked6 ? ["-6"] : [];
   const exclude = (o.exclude ?? []).filter((t) => (v6.length ? !IPV4_WORD.test(t) : !isIpv6Word(t)));
   const stats = o.statsEverySeconds ?? 2;
   return [
