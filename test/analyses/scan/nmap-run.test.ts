@@ -23,6 +23,16 @@ function errorOf(f: () => unknown): { code: string; message: string; where?: str
 /** A fake nmap: node running `script`, through the spawn effect. */
 const fake = (script: string) => ({ spawn: () => spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] }) });
 
+/** Spawns `script` like {@link fake}, and aborts `ac` once its first output has been read: after nmap finished a host, however busy the machine. */
+const abortAfterOutput = (script: string, ac: AbortController, spawned?: (c: ChildProcess) => void) => ({
+  spawn: () => {
+    const child = fake(script).spawn();
+    spawned?.(child);
+    child.stdout.once("data", () => setImmediate(() => ac.abort()));
+    return child;
+  },
+});
+
 /** The error a promise rejects with (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string; where?: string; hint?: string }> {
   return p.then(
@@ -215,9 +225,7 @@ describe("runNmap", () => {
 
   it("stops nmap on abort and keeps the finished hosts", async () => {
     const ac = new AbortController();
-    const p = runNmap({ ...base, extra: "", signal: ac.signal }, fake(`process.stdout.write(${JSON.stringify(XML)}); process.on("SIGINT", () => process.exit(130)); setInterval(() => {}, 1000)`));
-    setTimeout(() => ac.abort(), 300);
-    const r = await p;
+    const r = await runNmap({ ...base, extra: "", signal: ac.signal }, abortAfterOutput(`process.on("SIGINT", () => process.exit(130)); process.stdout.write(${JSON.stringify(XML)}); setInterval(() => {}, 1000)`, ac));
     expect(r.partial).toBe(true);
     expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.11"]);
     expect(r.warnings.join("\n")).toMatch(/nmap was stopped; 1 host\(s\)/);
@@ -227,8 +235,7 @@ describe("runNmap", () => {
     const ac = new AbortController();
     let child: ChildProcess | undefined;
     const stubborn = `process.on("SIGINT", () => {}); process.stdout.write(${JSON.stringify(XML)}); setInterval(() => {}, 1000)`;
-    const p = runNmap({ ...base, extra: "", signal: ac.signal, stopGraceMs: 200 }, { spawn: () => (child = fake(stubborn).spawn()) });
-    setTimeout(() => ac.abort(), 300);
+    const p = runNmap({ ...base, extra: "", signal: ac.signal, stopGraceMs: 200 }, abortAfterOutput(stubborn, ac, (c) => (child = c)));
     try {
       const started = performance.now();
       const r = await Promise.race([p, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
