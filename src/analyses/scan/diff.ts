@@ -27,6 +27,10 @@ export const ChangeKind = {
   hostStatus: "host-status",
   portOpened: "port-opened",
   portClosed: "port-closed",
+  /** Known in the baseline, not probed by this scan, which did not finish. */
+  portNotReached: "port-not-reached",
+  /** Known in this scan, not probed by the baseline, which did not finish. */
+  portNotInBaseline: "port-not-in-baseline",
   portState: "port-state",
   serviceChanged: "service-changed",
 } as const;
@@ -106,7 +110,10 @@ export function diffScans(before: ScanSnapshot, after: ScanSnapshot): ScanChange
         }
         continue;
       }
-      if (now === "open") port(ChangeKind.portOpened, was ?? "not scanned", now);
+      // A scan that did not finish left ports unprobed: unknown there, neither opened nor closed.
+      if (now === null && after.partial) port(ChangeKind.portNotReached, was, "not reached: this scan did not finish");
+      else if (was === null && before.partial) port(ChangeKind.portNotInBaseline, "not reached: the baseline scan did not finish", now);
+      else if (now === "open") port(ChangeKind.portOpened, was ?? "not scanned", now);
       else if (was === "open") port(ChangeKind.portClosed, was, now ?? "not scanned");
       else if (was !== null && now !== null) port(ChangeKind.portState, was, now);
     }

@@ -46,9 +46,13 @@ describe("diffScans", () => {
     expect(changes).toEqual(["10.1.1.1 host-new - → up; open: none", "127.0.0.1 host-gone up; open: 22/tcp 25/tcp 111/tcp 631/tcp 3306/tcp → -"]);
   });
 
-  it("does not call a host gone or new when the scan missing it did not finish", () => {
+  it("does not call a host or port gone or new when the scan missing it did not finish", () => {
     // The same two files with their <runstats> cut off, as an interrupted nmap leaves them.
     const partial = (f: string) => snap(f, (xml) => xml.replace(/<runstats>[\s\S]*<\/runstats>/, ""));
+    // A host reached with a port the scan never probed (no <extraports> to count it either).
+    const unprobed = snap("1_hosts.xml", (xml) => xml.replace(/<runstats>[\s\S]*<\/runstats>/, "").replace(/<extraports[\s\S]*?<\/extraports>/, "").replace(/<port protocol="tcp" portid="3306">.*<\/port>/, ""));
+    expect(diffScans(snap("1_hosts.xml"), unprobed).map(brief)).toEqual(["127.0.0.1:3306 port-not-reached open → not reached: this scan did not finish"]);
+    expect(diffScans(unprobed, snap("1_hosts.xml")).map(brief)).toEqual(["127.0.0.1:3306 port-not-in-baseline not reached: the baseline scan did not finish → open"]);
     expect(partial("1_hosts_down.xml").partial).toBe(true);
     expect(snap("1_hosts_down.xml").partial).toBe(false);
     expect(diffScans(snap("1_hosts.xml"), partial("1_hosts_down.xml")).map(brief)).toEqual([
