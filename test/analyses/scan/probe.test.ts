@@ -19,6 +19,8 @@ describe("classifyOutcome", () => {
     expect(classifyOutcome(out("error", "EMFILE"))).toEqual({ kind: "retry", reason: "EMFILE" });
     expect(classifyOutcome(out("error", "EADDRNOTAVAIL")).kind).toBe("retry");
     expect(classifyOutcome(out("error", "ESELFCONNECT")).kind).toBe("retry");
+    // A failure another attempt cannot get past is given up at once.
+    expect(classifyOutcome(out("error", "EINVAL"))).toEqual({ kind: "failed", reason: "EINVAL" });
   });
 
   it("knows a loopback socket that connected to itself", () => {
@@ -156,7 +158,7 @@ describe("connectScan (fake network)", () => {
 
   it("names a host whose every probe failed locally, with the error, and hints at --concurrency only where that helps", async () => {
     // fe80::1 without a zone: connect() fails with EINVAL on every port, whatever the concurrency.
-    const { effects } = fakeWorld({ "198.18.32.2": (p) => (p === 23 ? "emfile" : "closed"), "fe80::1": () => "einval" });
+    const { effects, seen } = fakeWorld({ "198.18.32.2": (p) => (p === 23 ? "emfile" : "closed"), "fe80::1": () => "einval" });
     const linkLocal: Target = { address: "fe80::1", family: 6, hostname: null };
     const r = await connectScan([t("198.18.32.2"), linkLocal], { ports: [22, 23, 24], retries: 0 }, effects);
     expect(r.hosts.map((h) => h.address)).toEqual(["198.18.32.2"]);
@@ -164,6 +166,25 @@ describe("connectScan (fake network)", () => {
     expect(r.warnings).toContain("1 probe(s) failed locally with EMFILE and were left out (lower --concurrency?)");
     expect(r.warnings.filter((w) => w.includes("EINVAL"))).toHaveLength(1);
     expect(r.partial).toBe(false);
+    // EINVAL comes back whatever is tried: one attempt a port, against six for EMFILE.
+    expect([22, 23, 24].map((p) => seen.attempts.get(`fe80::1:${p}`))).toEqual([1, 1, 1]);
+    expect(seen.attempts.get("198.18.32.2:23")).toBe(6);
+  });
+
+  it("counts a host whose probes had only failed locally when the abort came as not scanned, not as failed", async () => {
+    const ac = new AbortController();
+    const { effects } = fakeWorld({ "198.18.32.2": () => "emfile" });
+    const r = await connectScan([t("198.18.32.2")], { ports: Array.from({ length: 1000 }, (_, i) => i + 1), concurrency: 2, signal: ac.signal, onProgress: () => ac.abort() }, {
+      ...effects,
+      connect: (req) => {
+        ac.abort();
+        return effects.connect(req);
+      },
+    });
+    expect(r.partial).toBe(true);
+    expect(r.warnings.join("\n")).not.toMatch(/all \d+ probe\(s\) failed locally/);
+    expect(r.warnings.join("\n")).toMatch(/1 host\(s\) were not scanned/);
+    expect(r.warnings.join("\n")).toMatch(/probe\(s\) failed locally with EMFILE and were left out \(lower --concurrency\?\)/);
   });
 
   it("spaces probe starts by the rate limit", async () => {

@@ -1,9 +1,10 @@
 /**
  * What a TCP connect attempt says about a port, as nmap's connect scan (-sT) reads it:
  * a completed handshake is open, a reset (ECONNREFUSED) closed, silence or an ICMP
- * unreachable filtered. Local failures (no file descriptors, no ephemeral ports, a loopback
- * socket that connected to itself: `ESELFCONNECT`) say nothing about the port: they are
- * `retry`, never a state.
+ * unreachable filtered. Local failures say nothing about the port and are never a state: the
+ * passing ones (no file descriptors, no ephemeral ports, a loopback socket that connected to
+ * itself: `ESELFCONNECT`) are `retry`; the others (EINVAL for a link-local address without a
+ * zone) fail the same way every time and are `failed` at once.
  */
 import { PortState } from "../types.js";
 
@@ -19,10 +20,14 @@ export interface ProbeOutcome {
   banner: Uint8Array | null;
 }
 
-/** A classified outcome: a port state with nmap's reason, or a local failure to retry. */
+/** A classified outcome: a port state with nmap's reason, a local failure to retry, or one that will not pass. */
 export type Classified =
   | { kind: "state"; state: PortState; reason: string; rttSample: boolean }
-  | { kind: "retry"; reason: string };
+  | { kind: "retry"; reason: string }
+  | { kind: "failed"; reason: string };
+
+/** Local failures that fewer probes in flight would avoid: out of file descriptors, buffers or ephemeral ports. */
+export const CROWDING: ReadonlySet<string> = new Set(["EMFILE", "ENFILE", "ENOBUFS", "EADDRNOTAVAIL"]);
 
 const UNREACH: Record<string, string> = {
   EHOSTUNREACH: "host-unreach",
@@ -42,5 +47,5 @@ export function classifyOutcome(o: ProbeOutcome): Classified {
   if (code === "ECONNREFUSED" || code === "ECONNRESET") return { kind: "state", state: PortState.closed, reason: "conn-refused", rttSample: true };
   const unreach = UNREACH[code];
   if (unreach) return { kind: "state", state: PortState.filtered, reason: unreach, rttSample: false };
-  return { kind: "retry", reason: code };
+  return CROWDING.has(code) || code === "ESELFCONNECT" ? { kind: "retry", reason: code } : { kind: "failed", reason: code };
 }

@@ -12,7 +12,7 @@
  * Abort (`signal`) stops launching probes; what finished is returned with `partial: true`.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { classifyOutcome } from "./classify.js";
+import { classifyOutcome, CROWDING } from "./classify.js";
 import { formatBanner } from "./banner.js";
 import { newHostProbes, setState, toHostResult, type HostProbes } from "./hostResult.js";
 import { DEFAULT_RTT_LIMITS, rttTimeout, rttUpdate, type RttLimits } from "./rtt.js";
@@ -96,9 +96,6 @@ const START_WINDOW = 64;
 
 /** Local failures (EMFILE, EADDRNOTAVAIL) are retried this often before a port is given up. */
 const LOCAL_RETRIES = 5;
-
-/** Local failures that fewer probes in flight would avoid (out of file descriptors or ephemeral ports). */
-const CROWDING = new Set(["EMFILE", "EADDRNOTAVAIL"]);
 
 /** Counts one local failure of `code` in `into`. */
 function countFailure(into: Map<string, number>, code: string, n = 1): void {
@@ -197,8 +194,8 @@ export async function connectScan(
       });
       const c = classifyOutcome(outcome);
       if (outcome.kind === "timeout") grow();
-      if (c.kind === "retry") {
-        if (attempt < LOCAL_RETRIES && !signal?.aborted) {
+      if (c.kind !== "state") {
+        if (c.kind === "retry" && attempt < LOCAL_RETRIES && !signal?.aborted) {
           await pause(20 * (attempt + 1));
           continue;
         }
@@ -289,11 +286,15 @@ export async function connectScan(
       const failures = hostFailures.get(h);
       hostFailures.delete(h);
       if (!h.states.some((s) => s !== 0)) {
-        if (failures) {
+        // A host the abort cut short was not scanned, whatever its first probes met.
+        if (failures && !signal?.aborted) {
           const n = [...failures.values()].reduce((a, b) => a + b, 0);
           const codes = [...failures.keys()];
           warnings.push(`${h.target.address}${h.target.hostname ? ` (${h.target.hostname})` : ""}: all ${n} probe(s) failed locally with ${codes.join(", ")}; the host is left out${codes.some((c) => CROWDING.has(c)) ? " (lower --concurrency?)" : ""}`);
-        } else hostsSkipped++;
+        } else {
+          hostsSkipped++;
+          if (failures) for (const [code, n] of failures) countFailure(localFailures, code, n);
+        }
         continue;
       }
       if (failures) for (const [code, n] of failures) countFailure(localFailures, code, n);
