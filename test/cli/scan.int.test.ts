@@ -7,7 +7,7 @@
  *   h2 198.18.32.12  listener 80; everything else DROPped (filtered)
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -133,6 +133,22 @@ describe.skipIf(!canNetns)("netreport scan in a namespace lab", () => {
       expect(r.code, r.stderr).toBe(0);
       const hosts = bundleOf(join(dir, "scan.json")).datasets.find((d) => d.kind === "scanHosts")!.rows;
       expect(hosts.map((h) => h.address), extra.join(" ")).toEqual(["198.18.32.11"]);
+    }
+  });
+
+  it("writes a warning of the target plan once, before the scan", () => {
+    // A resolver that refuses at once (ip netns exec mounts /etc/netns/<ns>/resolv.conf): the name is skipped with a warning.
+    const etc = `/etc/netns/${lab.scanner}`;
+    mkdirSync(etc, { recursive: true });
+    writeFileSync(`${etc}/resolv.conf`, "nameserver 127.0.0.1\n");
+    try {
+      const dir = tmp();
+      const r = cli(["scan", "nohost.example", "198.18.32.11", "-p", "22", "--format", "json", "--out", dir], lab.scanner);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr.match(/warning: nohost\.example did not resolve/g)).toHaveLength(1);
+      expect(r.stderr.indexOf("did not resolve")).toBeLessThan(r.stderr.indexOf("open"));
+    } finally {
+      rmSync(etc, { recursive: true, force: true });
     }
   });
 

@@ -44,18 +44,25 @@ interface ConnectJob {
   services: ServicesTable;
   /** The targets as the user wrote them, for the dataset's provenance. */
   targetsText: string[];
+  maxHosts: number;
   options: Record<string, unknown>;
+  /** Warnings already written (the plan's, before the scan), not to write again after it. */
+  shown: Set<string>;
 }
 
 async function connectSource(scan: ScanModule, job: ConnectJob, io: CommandIo): Promise<ScanResult> {
-  const { specs, exclude, ports, services, targetsText, options } = job;
+  const { specs, exclude, ports, services, targetsText, maxHosts, options, shown } = job;
   const { lookup } = await import("node:dns/promises");
   const plan = await scan.planTargets(specs, {
     exclude,
-    maxHosts: options.maxHosts !== undefined ? count(options.maxHosts, "--max-hosts") : scan.DEFAULT_MAX_HOSTS,
+    maxHosts,
     resolve: async (name) => (await lookup(name, { all: true, verbatim: true })).map((a) => a.address),
   });
-  for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
+  // Before the scan, which can take hours; the result repeats them.
+  for (const w of plan.warnings) {
+    io.stderr.write(`warning: ${w}\n`);
+    shown.add(w);
+  }
   const bar = await progressBar(io, "scan {bar} {percentage}% | hosts {hostsDone}/{hostsTotal} | probes {value}/{total} | open {open} | ETA {left}");
   const total = Math.max(1, plan.size * ports.length);
   const started = performance.now();
@@ -184,19 +191,21 @@ export const scanCommand: CommandSpec = {
       baseline = { path, snapshot: scan.snapshotOf(parseBundle(await readText(path, "baseline"), path).datasets, path) };
     }
     // 2. The scan, from one of three sources.
+    const maxHosts = options.maxHosts !== undefined ? count(options.maxHosts, "--max-hosts") : scan.DEFAULT_MAX_HOSTS;
+    const shown = new Set<string>();
     let result: ScanResult;
     if (imports.length) {
       result = await scan.importNmapXml(imports);
     } else if (nmapExtra !== undefined) {
       // The size limit holds for nmap too, checked here before nmap sees the specs; a host name
       // counts as its prefix (example.com/8: 16,777,216 addresses), so nothing is looked up.
-      scan.checkTargetCount(specs, options.maxHosts !== undefined ? count(options.maxHosts, "--max-hosts") : scan.DEFAULT_MAX_HOSTS);
+      scan.checkTargetCount(specs, maxHosts);
       // nmap gets each checked spec as one word: a comma list netreport split would be one bad word to it.
       result = await nmapSource(scan, nmapExtra, specs.map(scan.describeSpec), exclude.map(scan.describeSpec), ports, io);
     } else {
-      result = await connectSource(scan, { specs, exclude, ports, services, targetsText: targetTokens, options }, io);
+      result = await connectSource(scan, { specs, exclude, ports, services, targetsText: targetTokens, maxHosts, options, shown }, io);
     }
-    for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
+    for (const w of result.warnings) if (!shown.has(w)) io.stderr.write(`warning: ${w}\n`);
     // 3. Policy and changes.
     const ds = scan.scanToDatasets(result);
     const snapshot = scan.snapshotOf([ds.hosts, ds.ports], "this scan");
