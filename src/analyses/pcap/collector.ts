@@ -46,6 +46,9 @@ export interface Collector {
   finish(ctx: CollectContext): { datasets?: AnyDataset[]; findings?: Finding[] };
 }
 
+/** A collector that has the hooks `K` (the session calls those directly, see session.ts). */
+export type CollectorWith<K extends "packet" | "dns" | "http" | "irc"> = Collector & Required<Pick<Collector, K>>;
+
 /** ISO 8601 text of a µs timestamp. */
 export function isoUs(tsUs: number): string {
   const d = new Date(Math.floor(tsUs / 1000));

@@ -8,7 +8,7 @@
  * file acknowledges it with thousands of them, and that is no flood.
  */
 import type { Evidence, Finding } from "../../../dataset/finding.js";
-import { capNote, isoUs, MAX_TRACKED, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type CollectorWith } from "../collector.js";
 import { TcpFlag } from "../decode/frame.js";
 import { protoName } from "../summarise/conversations.js";
 
@@ -36,7 +36,7 @@ const CACHE_SLOTS = 1024;
 const CACHE_SHIFT = 32 - 10;
 
 /** Detects floods to the watched port. */
-export function ddos(): Collector {
+export function ddos(): CollectorWith<"packet"> {
   const pairs = new Map<number, Map<number, Pair>>();
   const targets = new Map<number, Target>();
   // Direct-mapped cache of (source, target) → (pair, target) in front of the maps: addresses

@@ -8,7 +8,7 @@
  *     characters mixing digits and letters (e.g. Foudre's `db54a845.top`).
  */
 import type { Finding } from "../../../dataset/finding.js";
-import { capNote, isoUs, MAX_TRACKED, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type CollectorWith } from "../collector.js";
 
 /** True when a host name looks machine-generated (hex label of 8+ chars with digits and letters). */
 export function isDgaStyleName(name: string): boolean {
@@ -39,7 +39,7 @@ interface Nx {
 const MAX_DGA_NAMES = 1000;
 
 /** Detects fast-flux, domain-flux and DGA-style names. */
-export function dnsFlux(): Collector {
+export function dnsFlux(): CollectorWith<"dns" | "http"> {
   const flux = new Map<string, Flux>();
   const nx = new Map<number, Nx>();
   const dga = new Map<string, { via: string; client: number; packet: number; tsUs: number; file: string }>();

@@ -4,7 +4,7 @@
  * means that host issued the command; a line sent by the server means a client received it.
  */
 import type { Evidence, Finding } from "../../../dataset/finding.js";
-import { isoUs, type Collector } from "../collector.js";
+import { isoUs, type CollectorWith } from "../collector.js";
 
 interface Hit {
   client: string;
@@ -17,7 +17,7 @@ interface Hit {
 }
 
 /** Detects `!lazor` on the IRC port, one finding per client and direction. */
-export function ircHivemind(): Collector {
+export function ircHivemind(): CollectorWith<"irc"> {
   const hits = new Map<string, Hit[]>();
   return {
     irc(line, pkt, d, ctx) {

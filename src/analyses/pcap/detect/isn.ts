@@ -7,7 +7,7 @@
  */
 import type { Finding } from "../../../dataset/finding.js";
 import { TcpFlag } from "../decode/frame.js";
-import { capNote, isoUs, MAX_TRACKED, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type CollectorWith } from "../collector.js";
 
 interface Host {
   seqs: number[];
@@ -32,7 +32,7 @@ export function judgeIsns(seqs: readonly number[], minSamples: number): string |
 }
 
 /** Collects ISNs per host and flags predictable ones. */
-export function isnPredictability(): Collector {
+export function isnPredictability(): CollectorWith<"packet"> {
   const hosts = new Map<number, Host>();
   const capped = capNote("hosts checked for ISNs");
   return {

@@ -3,7 +3,7 @@
  * first step of a volunteer joining a Low Orbit Ion Cannon attack.
  */
 import type { Finding } from "../../../dataset/finding.js";
-import { isoUs, type Collector, type PacketRef } from "../collector.js";
+import { isoUs, type CollectorWith, type PacketRef } from "../collector.js";
 
 /** True when an HTTP request URI looks like a LOIC download. */
 export function isLoicUri(uri: string): boolean {
@@ -11,7 +11,7 @@ export function isLoicUri(uri: string): boolean {
 }
 
 /** Detects LOIC downloads, one finding per downloading client. */
-export function loicDownload(): Collector {
+export function loicDownload(): CollectorWith<"http"> {
   const byClient = new Map<string, { server: string; host: string | null; uri: string; ref: PacketRef }[]>();
   // Verdicts per target: the parser interns repeated targets, so a busy site's few paths are
   // judged once each instead of by two case-insensitive searches per request.

@@ -6,7 +6,7 @@
  * behind one address: spoofed decoys (nmap -D), a NAT, or crafted packets.
  */
 import type { Finding } from "../../../dataset/finding.js";
-import { capNote, isoUs, MAX_TRACKED, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type CollectorWith } from "../collector.js";
 import type { AddressTable } from "../decode/address.js";
 import type { Decoded } from "../decode/frame.js";
 
@@ -41,7 +41,7 @@ const CACHE_SLOTS = 1024;
 const CACHE_SHIFT = 32 - 10;
 
 /** Detects sources with inconsistent TTLs. */
-export function ttlAnomalies(): Collector {
+export function ttlAnomalies(): CollectorWith<"packet"> {
   const bySrc = new Map<number, Seen>();
   // Direct-mapped cache of sources in front of the map: addresses above 2^31 are not Smis, so
   // every Map lookup would hash a freshly boxed number.

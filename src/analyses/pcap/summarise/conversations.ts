@@ -5,7 +5,7 @@
  */
 import { makeDataset } from "../../../dataset/create.js";
 import type { Dataset } from "../../../dataset/types.js";
-import { capNote, isoUs, MAX_TRACKED, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type CollectorWith } from "../collector.js";
 
 /** One conversation. */
 export interface ConversationRow {
@@ -50,7 +50,7 @@ const CACHE_SLOTS = 4096;
 const CACHE_SHIFT = 32 - 12;
 
 /** Collects conversations; lists the `limit` largest by bytes (default 1000). */
-export function conversations(limit = 1000): Collector & { count(): number } {
+export function conversations(limit = 1000): CollectorWith<"packet"> & { count(): number } {
   const byLow = new Map<number, Map<number, Map<number, Conv>>>();
   let total = 0;
   // Direct-mapped cache in front of the maps: a packet usually belongs to one of the few flows

@@ -5,7 +5,7 @@
 import { makeDataset } from "../../../dataset/create.js";
 import type { Dataset } from "../../../dataset/types.js";
 import { dnsTypeName } from "../decode/dns.js";
-import { capNote, MAX_TRACKED, type Collector } from "../collector.js";
+import { capNote, MAX_TRACKED, type CollectorWith } from "../collector.js";
 
 /** One (name, type). */
 export interface DnsRow {
@@ -48,7 +48,7 @@ const MAX_NAMES = 100_000;
 const MAX_ANSWERS = 256;
 
 /** Collects the DNS summary; lists the `limit` most asked names (default 500). */
-export function dnsSummary(limit = 500): Collector {
+export function dnsSummary(limit = 500): CollectorWith<"dns"> {
   const entries = new Map<string, Entry>();
   let dropped = 0;
   let messages = 0;

@@ -4,7 +4,7 @@
  */
 import { makeDataset } from "../../../dataset/create.js";
 import type { Dataset } from "../../../dataset/types.js";
-import { capNote, isoUs, MAX_TRACKED, type CollectContext, type Collector } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, type CollectContext, type CollectorWith } from "../collector.js";
 
 /** What endpoints need of an IP lookup (the shape of `src/enrich`'s `IpInfo`, all fields optional). */
 export interface EndpointInfo {
@@ -59,7 +59,7 @@ const CACHE_SLOTS = 1024;
 const CACHE_SHIFT = 32 - 10;
 
 /** Collects endpoints; lists the `limit` busiest by bytes (default 1000). */
-export function endpoints(locator: EndpointLocator | null, limit = 1000): Collector {
+export function endpoints(locator: EndpointLocator | null, limit = 1000): CollectorWith<"packet"> {
   const eps = new Map<number, Ep>();
   // Direct-mapped cache in front of the map (addresses above 2^31 are not Smis, so every Map
   // lookup with one hashes a heap number).

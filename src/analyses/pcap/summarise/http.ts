@@ -3,7 +3,7 @@
  */
 import { makeDataset } from "../../../dataset/create.js";
 import type { Dataset } from "../../../dataset/types.js";
-import { isoUs, type Collector } from "../collector.js";
+import { isoUs, type CollectorWith } from "../collector.js";
 
 /** One HTTP request. */
 export interface HttpRow {
@@ -22,7 +22,7 @@ export interface HttpRow {
 export type HttpDataset = Dataset<"pcapHttp", HttpRow>;
 
 /** Collects the first `limit` HTTP requests (default 2000). */
-export function httpRequests(limit = 2000): Collector {
+export function httpRequests(limit = 2000): CollectorWith<"http"> {
   const rows: HttpRow[] = [];
   let more = 0;
   return {

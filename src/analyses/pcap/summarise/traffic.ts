@@ -11,7 +11,7 @@
  */
 import { makeDataset } from "../../../dataset/create.js";
 import type { Dataset } from "../../../dataset/types.js";
-import { isoUs, type Collector } from "../collector.js";
+import { isoUs, type CollectorWith } from "../collector.js";
 
 /** One time bin. */
 export interface TimelineRow {
@@ -53,7 +53,7 @@ const MAX_SLOTS = 100_000;
 const DATE_RANGE_S = 8.64e12;
 
 /** Collects the timeline (at most `bins` bins, default 120) and the `limit` busiest ports (default 50). */
-export function traffic(bins = 120, limit = 50): Collector {
+export function traffic(bins = 120, limit = 50): CollectorWith<"packet"> {
   // Packets and bytes per slot of `res` seconds, keyed by slot number (second / res).
   let slots = new Map<number, { p: number; b: number }>();
   let res = 1;
