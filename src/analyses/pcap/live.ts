@@ -12,7 +12,7 @@
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import { isNetreportError, NetreportError } from "../../errors.js";
-import { newRawPacket } from "./read/packet.js";
+import { newRawPacket, pointAt } from "./read/packet.js";
 import { LinkType } from "./decode/link.js";
 import type { PcapSession } from "./session.js";
 
@@ -104,7 +104,7 @@ export async function captureLive(session: PcapSession, options: LiveOptions): P
   }
   session.beginSource(`live:${options.iface}`);
   const pkt = newRawPacket();
-  pkt.buf = buffer;
+  pointAt(pkt, buffer);
   pkt.linkType = linkType;
   let packets = 0;
   let truncated = 0;

@@ -195,7 +195,7 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
         return;
       }
       if (len === 0) return;
-      const req = parseHttpRequest(pkt.buf, d.payloadOffset, len, httpReq);
+      const req = parseHttpRequest(pkt.buf, d.payloadOffset, len, httpReq, pkt.view);
       if (req) {
         totals.httpRequests++;
         httpTable.http(req, pkt, d, ctx);

@@ -1,6 +1,6 @@
 /** Frames built byte by byte for the pcap tests, and a session that analyses them. */
 import { createPcapSession, type PcapResult } from "../../../src/analyses/pcap/session.js";
-import { newRawPacket } from "../../../src/analyses/pcap/read/packet.js";
+import { newRawPacket, pointAt } from "../../../src/analyses/pcap/read/packet.js";
 
 /** A dotted quad as its uint32. */
 export const ip = (s: string) => s.split(".").reduce((n, o) => n * 256 + Number(o), 0);
@@ -40,7 +40,8 @@ export function analyse(frames: Iterable<[Buffer, number]>): PcapResult {
   const pkt = newRawPacket();
   let i = 0;
   for (const [f, tsUs] of frames) {
-    Object.assign(pkt, { index: ++i, buf: f, offset: 0, caplen: f.length, origLen: f.length, tsUs, linkType: 1 });
+    pointAt(pkt, f);
+    Object.assign(pkt, { index: ++i, offset: 0, caplen: f.length, origLen: f.length, tsUs, linkType: 1 });
     s.feed(pkt);
   }
   s.endSource("built");

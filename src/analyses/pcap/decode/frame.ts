@@ -12,7 +12,6 @@
  *   UDP:  sport (2) dport (2) length (2) checksum (2)
  *   ICMP/ICMPv6: type (1) code (1) checksum (2)
  */
-import { u16be, u32be } from "../bytes.js";
 import { decodeLink, type LinkResult } from "./link.js";
 import type { AddressTable } from "./address.js";
 import type { RawPacket } from "../read/packet.js";
@@ -82,6 +81,8 @@ const link: LinkResult = { version: 0, offset: 0, vlan: -1 };
 /** Decodes `pkt` into `d`; returns `d`. */
 export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): Decoded {
   const buf = pkt.buf;
+  // Multi-byte fields through the view (bounds are checked before each read, as for the bytes).
+  const view = pkt.view;
   const end = pkt.offset + pkt.caplen;
   d.ipVersion = 0;
   d.proto = -1;
@@ -106,19 +107,19 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
   if (link.version === 4) {
     if (p + 20 > end) return cutShort(d);
     const ihl = (buf[p]! & 15) * 4;
-    let total = u16be(buf, p + 2);
+    let total = view.getUint16(p + 2);
     if (ihl < 20) return d;
     if (total === 0) total = end - p; // TSO: length left to the frame
     if (total < ihl) return d;
     d.ipVersion = 4;
-    d.ipId = u16be(buf, p + 4);
-    const frag = u16be(buf, p + 6);
+    d.ipId = view.getUint16(p + 4);
+    const frag = view.getUint16(p + 6);
     d.fragOffset = (frag & 0x1fff) * 8;
     d.fragment = (frag & 0x2000) !== 0 || d.fragOffset > 0;
     d.ttl = buf[p + 8]!;
     d.proto = buf[p + 9]!;
-    d.src = u32be(buf, p + 12);
-    d.dst = u32be(buf, p + 16);
+    d.src = view.getUint32(p + 12);
+    d.dst = view.getUint32(p + 16);
     d.ipOptionBytes = ihl - 20;
     wireEnd = p + total;
     l4end = Math.min(end, wireEnd);
@@ -132,7 +133,7 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
     d.ttl = buf[p + 7]!;
     d.src = addrs.v6(buf, p + 8);
     d.dst = addrs.v6(buf, p + 24);
-    const plen = u16be(buf, p + 4);
+    const plen = view.getUint16(p + 4);
     // Payload length 0: a jumbogram (RFC 2675) or a BIG TCP/GRO frame; as IPv4's TSO rule, the
     // payload runs to the end of the frame.
     wireEnd = plen === 0 ? end : p + 40 + plen;
@@ -147,7 +148,7 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
         p += len;
       } else if (next === 44) {
         if (p + 8 > l4end) return cutShort(d);
-        const fo = u16be(buf, p + 2);
+        const fo = view.getUint16(p + 2);
         d.fragment = true;
         d.fragOffset = fo & 0xfff8;
         next = buf[p]!;
@@ -166,13 +167,13 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
   switch (d.proto) {
     case IpProto.tcp: {
       if (p + 20 > l4end) return cutShort(d);
-      d.sport = u16be(buf, p);
-      d.dport = u16be(buf, p + 2);
-      d.seq = u32be(buf, p + 4);
-      d.ack = u32be(buf, p + 8);
+      d.sport = view.getUint16(p);
+      d.dport = view.getUint16(p + 2);
+      d.seq = view.getUint32(p + 4);
+      d.ack = view.getUint32(p + 8);
       const hl = (buf[p + 12]! >> 4) * 4;
       d.tcpFlags = buf[p + 13]!;
-      d.window = u16be(buf, p + 14);
+      d.window = view.getUint16(p + 14);
       if (hl < 20) return d;
       if (p + hl > l4end) return cutShort(d);
       // Options: kind (1), then for kinds > 1 a length (1) covering kind and length.
@@ -185,15 +186,15 @@ export function decodeFrame(pkt: RawPacket, addrs: AddressTable, d: Decoded): De
         }
         const olen = o + 1 < p + hl ? buf[o + 1]! : 0;
         if (olen < 2 || o + olen > p + hl) break;
-        if (kind === 2 && olen === 4) d.mss = u16be(buf, o + 2);
+        if (kind === 2 && olen === 4) d.mss = view.getUint16(o + 2);
         o += olen;
       }
       return setPayload(d, p + hl, l4end, wireEnd);
     }
     case IpProto.udp:
       if (p + 8 > l4end) return cutShort(d);
-      d.sport = u16be(buf, p);
-      d.dport = u16be(buf, p + 2);
+      d.sport = view.getUint16(p);
+      d.dport = view.getUint16(p + 2);
       return setPayload(d, p + 8, l4end, wireEnd);
     case IpProto.icmp:
     case IpProto.icmpv6:

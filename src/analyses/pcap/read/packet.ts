@@ -9,6 +9,11 @@ export interface RawPacket {
   index: number;
   /** Buffer holding the frame; the frame is `buf[offset, offset + caplen)`. */
   buf: Buffer;
+  /**
+   * A DataView of the same bytes at the same offsets (set both with {@link pointAt}): decoders
+   * read 16- and 32-bit fields through it, in about half the instructions of byte-by-byte reads.
+   */
+  view: DataView;
   /** Offset of the first frame byte in `buf`. */
   offset: number;
   /** Bytes captured (may be fewer than on the wire: snap length). */
@@ -30,5 +35,18 @@ export type PacketSink = (pkt: RawPacket) => void;
 
 /** Makes the reusable record object of a reader. */
 export function newRawPacket(): RawPacket {
-  return { index: 0, buf: Buffer.alloc(0), offset: 0, caplen: 0, origLen: 0, tsUs: 0, linkType: 1, iface: 0, fileOffset: 0 };
+  const buf = Buffer.alloc(0);
+  return { index: 0, buf, view: viewOf(buf), offset: 0, caplen: 0, origLen: 0, tsUs: 0, linkType: 1, iface: 0, fileOffset: 0 };
+}
+
+/** A DataView of exactly `buf`'s bytes. */
+export function viewOf(buf: Buffer): DataView {
+  return new DataView(buf.buffer, buf.byteOffset, buf.length);
+}
+
+/** Points `pkt` at `buf` (its `buf` and `view`); a reader calls this once a chunk, not once a frame. */
+export function pointAt(pkt: RawPacket, buf: Buffer): void {
+  if (pkt.buf === buf) return;
+  pkt.buf = buf;
+  pkt.view = viewOf(buf);
 }

@@ -8,9 +8,8 @@
  * Record header, 16 bytes: ts_sec (4), ts_usec_or_nsec (4), incl_len (4), orig_len (4), then
  * incl_len bytes of frame.
  */
-import { u32be, u32le } from "../bytes.js";
 import { captureError, MAX_RECORD_BYTES, type FormatParser } from "./format.js";
-import { newRawPacket, type PacketSink } from "./packet.js";
+import { newRawPacket, pointAt, type PacketSink } from "./packet.js";
 
 /** The four magic numbers read as big-endian uint32 from the first 4 bytes. */
 export const PCAP_MAGIC = { usBE: 0xa1b2c3d4, usLE: 0xd4c3b2a1, nsBE: 0xa1b23c4d, nsLE: 0x4d3cb2a1 } as const;
@@ -61,17 +60,18 @@ export function pcapParser(file: string, sink: PacketSink): FormatParser {
         headerDone = true;
         p += 24;
       }
-      pkt.buf = buf;
+      pointAt(pkt, buf);
+      const view = pkt.view;
       pkt.linkType = linkType;
       for (;;) {
         if (end - p < 16) {
           need = 16;
           return p;
         }
-        const sec = le ? u32le(buf, p) : u32be(buf, p);
-        const frac = le ? u32le(buf, p + 4) : u32be(buf, p + 4);
-        const incl = le ? u32le(buf, p + 8) : u32be(buf, p + 8);
-        const orig = le ? u32le(buf, p + 12) : u32be(buf, p + 12);
+        const sec = view.getUint32(p, le);
+        const frac = view.getUint32(p + 4, le);
+        const incl = view.getUint32(p + 8, le);
+        const orig = view.getUint32(p + 12, le);
         if (incl > maxCaplen) {
           throw captureError(
             "EPCAP_RECORD",

@@ -12,7 +12,7 @@
  *   PB  2 (obsolete): interface id (2), drops (2), timestamp high, low, captured, original, data.
  */
 import { captureError, MAX_RECORD_BYTES, type FormatParser } from "./format.js";
-import { newRawPacket, type PacketSink } from "./packet.js";
+import { newRawPacket, pointAt, type PacketSink } from "./packet.js";
 
 /** The block type of a Section Header Block, also the file magic. */
 export const PCAPNG_SHB = 0x0a0d0d0a;
@@ -74,7 +74,7 @@ export function pcapngParser(file: string, sink: PacketSink): FormatParser {
     },
     parse(buf, start, end, streamOffset) {
       let p = start;
-      pkt.buf = buf;
+      pointAt(pkt, buf);
       for (;;) {
         if (end - p < 12) {
           need = 12;

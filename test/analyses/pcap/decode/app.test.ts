@@ -78,14 +78,27 @@ describe("parseHttpRequest", () => {
 
 describe("parseHttpRequest string interning", () => {
   it("returns the right target and Host for thousands of near-identical requests", () => {
-    // Same length, same last eight bytes, different middles: the interning hash collides on
-    // purpose; every answer must still be the request's own text.
+    // 3,000 targets and hosts of one length, differing in the middle, for 1,024 slots: slots are
+    // shared, and every answer must still be the request's own text.
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 3000; i++) {
         const mid = String(i).padStart(4, "0");
         const uri = `/a/${mid}/same-suffix.html`;
         const host = `h${mid}.same-suffix.test`;
         expect(seg(`GET ${uri} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ua-${mid}-x\r\n\r\n`)).toEqual({ method: "GET", uri, host, userAgent: `ua-${mid}-x` });
+      }
+    }
+  });
+
+  it("tells apart texts that differ in one byte anywhere, whole 4-byte words or the 1-3 after them", () => {
+    for (let round = 0; round < 2; round++) {
+      for (let len = 1; len <= 13; len++) {
+        for (let at = 0; at < len; at++) {
+          for (const c of "ab") {
+            const host = "h".repeat(at) + c + "h".repeat(len - at - 1);
+            expect(seg(`GET /${host} HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toMatchObject({ uri: `/${host}`, host });
+          }
+        }
       }
     }
   });
