@@ -56,33 +56,68 @@ for (const m of METHODS) (BY_FIRST[m.charCodeAt(0)] ??= []).push(m);
 const SCAN_LIMIT = 8192;
 const LF = 0x0a;
 const CR = 0x0d;
-const HOST = "host:";
-const USER_AGENT = "user-agent:";
+
+/**
+ * A header name to look for (lower case, with its colon), as big-endian 4-byte words with a mask
+ * of 0x20 on each letter: `(word | mask) === words[k]` folds the case of letters only, so no
+ * control byte can pass for ':' (0x1a | 0x20) or '-' (0x0d | 0x20). The last 0-3 bytes go one by one.
+ */
+interface HeaderName {
+  name: string;
+  words: number[];
+  masks: number[];
+}
+
+function headerName(name: string): HeaderName {
+  const words: number[] = [];
+  const masks: number[] = [];
+  for (let i = 0; i + 4 <= name.length; i += 4) {
+    let w = 0;
+    let m = 0;
+    for (let k = 0; k < 4; k++) {
+      const c = name.charCodeAt(i + k);
+      w = (w << 8) | c;
+      m = (m << 8) | (c >= 0x61 && c <= 0x7a ? 0x20 : 0);
+    }
+    words.push(w);
+    masks.push(m);
+  }
+  return { name, words, masks };
+}
+
+const HOST = headerName("host:");
+const USER_AGENT = headerName("user-agent:");
 
 /** True when `c` is an ASCII digit. */
 function isDigit(c: number | undefined): boolean {
   return c !== undefined && c >= 0x30 && c <= 0x39;
 }
 
-/** The method spelled by `buf[off, sp)`, or null. */
-function methodAt(buf: Buffer, off: number, sp: number): string | null {
+/**
+ * The known method spelled at `buf[off]` and followed by a space, or null. Compared candidate by
+ * candidate, so a response ("HTTP/1.1 200") fails at its second byte.
+ */
+function methodAt(buf: Buffer, off: number, end: number): string | null {
   const cands = BY_FIRST[buf[off]!];
   if (!cands) return null;
   next: for (const m of cands) {
-    if (m.length !== sp - off) continue;
+    if (off + m.length >= end) continue;
     for (let i = 1; i < m.length; i++) if (buf[off + i] !== m.charCodeAt(i)) continue next;
-    return m;
+    if (buf[off + m.length] === 0x20) return m;
   }
   return null;
 }
 
-/** True when the header line at `buf[p, end)` starts with `name` (lower case), letters folded. */
-function startsWithName(buf: Buffer, p: number, end: number, name: string): boolean {
+/** True when the header line at `buf[p, end)` starts with `h`'s name, letters folded; `view` is a DataView of `buf`. */
+function startsWithName(buf: Buffer, view: DataView, p: number, end: number, h: HeaderName): boolean {
+  const name = h.name;
   if (p + name.length > end) return false;
-  for (let i = 0; i < name.length; i++) {
+  const words = h.words;
+  let i = 0;
+  for (let k = 0; k < words.length; k++, i += 4) if ((view.getInt32(p + i) | h.masks[k]!) !== words[k]) return false;
+  for (; i < name.length; i++) {
     const want = name.charCodeAt(i);
     const c = buf[p + i]!;
-    // Fold letters only, so no control byte can pass for ':' (0x1a | 0x20) or '-' (0x0d | 0x20).
     if (c !== want && !(want >= 0x61 && want <= 0x7a && (c | 0x20) === want)) return false;
   }
   return true;
@@ -148,16 +183,16 @@ function lineEnd(buf: Buffer, p: number, end: number): number {
 }
 
 /**
- * The value of the first header line named `name` (lower case, with its colon) in the header
- * lines at `buf[p, end)`, or null. Lines after the blank line are body, not headers.
+ * The value of the first header line named `h` in the header lines at `buf[p, end)`, or null.
+ * Lines after the blank line are body, not headers.
  */
-function header(buf: Buffer, view: DataView, p: number, end: number, name: string): string | null {
-  const first = name.charCodeAt(0);
+function header(buf: Buffer, view: DataView, p: number, end: number, h: HeaderName): string | null {
+  const first = h.name.charCodeAt(0);
   while (p < end) {
     const eol = lineEnd(buf, p, end);
     if (eol === p || (eol === p + 1 && buf[p] === CR)) return null;
     // The first letter rules out most lines.
-    if ((buf[p]! | 0x20) === first && startsWithName(buf, p, eol, name)) return value(buf, view, p + name.length, eol);
+    if ((buf[p]! | 0x20) === first && startsWithName(buf, view, p, eol, h)) return value(buf, view, p + h.name.length, eol);
     p = eol + 1;
   }
   return null;
@@ -171,16 +206,13 @@ function header(buf: Buffer, view: DataView, p: number, end: number, name: strin
  * valid; its userAgent() reads `buf` when asked). `view` is a DataView of `buf` (the packet's).
  */
 export function parseHttpRequest(buf: Buffer, off: number, len: number, into?: ReusableHttpRequest, view: DataView = viewOf(buf)): HttpRequest | null {
-  if (len < 14 || BY_FIRST[buf[off]!] === undefined) return null;
+  if (len < 14) return null;
   const end = off + Math.min(len, SCAN_LIMIT);
-  // 1. Method: up to 7 letters then a space; only the known ones.
-  let sp = off + 1;
-  while (sp < off + 8 && buf[sp] !== 0x20) sp++;
-  if (buf[sp] !== 0x20) return null;
-  const method = methodAt(buf, off, sp);
+  // 1. Method: one of the known ones, then a space.
+  const method = methodAt(buf, off, end);
   if (method === null) return null;
   // 2. Request target: no whitespace or control bytes, ends at " HTTP/".
-  const u0 = sp + 1;
+  const u0 = off + method.length + 1;
   let u = u0;
   while (u < end && buf[u]! > 0x20) u++;
   if (u === u0 || u + 7 > end || buf[u] !== 0x20) return null;
