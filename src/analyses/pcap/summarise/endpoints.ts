@@ -5,6 +5,8 @@
 import { makeDataset } from "../../../dataset/create.js";
 import type { Dataset } from "../../../dataset/types.js";
 import { capNote, isoUs, MAX_TRACKED, type CollectContext, type CollectorWith } from "../collector.js";
+import type { Decoded } from "../decode/frame.js";
+import type { RawPacket } from "../read/packet.js";
 
 /** What endpoints need of an IP lookup (the shape of `src/enrich`'s `IpInfo`, all fields optional). */
 export interface EndpointInfo {
@@ -68,7 +70,11 @@ export function endpoints(locator: EndpointLocator | null, limit = 1000): Collec
   // Addresses past MAX_TRACKED all count here, and it is never listed.
   const untracked: Ep = { ps: 0, pr: 0, bs: 0, br: 0, first: 0, last: 0 };
   const capped = capNote("endpoints");
-  const touch = (id: number, ts: number, ctx: CollectContext) => {
+  // The source's or the destination's entry. It takes the packet, not the address and time:
+  // those are doubles (addresses above 2^31), which V8 would box on the heap for every call.
+  const touch = (pkt: RawPacket, d: Decoded, source: boolean, ctx: CollectContext) => {
+    const id = source ? d.src : d.dst;
+    const ts = pkt.tsUs;
     const slot = Math.imul((id | 0) ^ (id / 4294967296), 0x9e3779b1) >>> CACHE_SHIFT;
     let e: Ep | undefined;
     if (cId[slot] === id) e = cEp[slot]!;
@@ -89,10 +95,10 @@ export function endpoints(locator: EndpointLocator | null, limit = 1000): Collec
   return {
     packet(pkt, d, ctx) {
       if (d.ipVersion === 0) return;
-      const s = touch(d.src, pkt.tsUs, ctx);
+      const s = touch(pkt, d, true, ctx);
       s.ps++;
       s.bs += pkt.origLen;
-      const r = touch(d.dst, pkt.tsUs, ctx);
+      const r = touch(pkt, d, false, ctx);
       r.pr++;
       r.br += pkt.origLen;
     },

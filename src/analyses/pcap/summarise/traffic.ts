@@ -61,6 +61,9 @@ export function traffic(bins = 120, limit = 50): CollectorWith<"packet"> {
   const ports = new Map<number, { p: number; b: number }>();
   let lastSec = NaN;
   let lastBin: { p: number; b: number } | undefined;
+  // The last port's entry: a busy service's packets mostly follow one another.
+  let lastPortKey = -1;
+  let lastPort: { p: number; b: number } | undefined;
   /** Halves the slot count: slot k joins slot k >> 1 at twice the width. */
   const widen = () => {
     const merged = new Map<number, { p: number; b: number }>();
@@ -94,10 +97,15 @@ export function traffic(bins = 120, limit = 50): CollectorWith<"packet"> {
       lastBin!.b += pkt.origLen;
       if (d.sport >= 0 && !(d.fragment && d.fragOffset > 0)) {
         const key = d.proto * 65536 + Math.min(d.sport, d.dport);
-        let e = ports.get(key);
-        if (!e) ports.set(key, (e = { p: 0, b: 0 }));
-        e.p++;
-        e.b += pkt.origLen;
+        let e = lastPort;
+        if (key !== lastPortKey) {
+          e = ports.get(key);
+          if (!e) ports.set(key, (e = { p: 0, b: 0 }));
+          lastPortKey = key;
+          lastPort = e;
+        }
+        e!.p++;
+        e!.b += pkt.origLen;
       }
     },
     finish(ctx) {
