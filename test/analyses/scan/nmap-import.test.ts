@@ -180,10 +180,10 @@ describe("hostile XML", () => {
     const h = r.hosts[0]!;
     expect(h.hostname).toBe("evil\uFFFD]0;owned\uFFFD.example");
     expect(h.ports.map((p) => [p.port, p.product])).toEqual([[22, "Open\uFFFD31mSSH\uFFFD[0m"]]);
-    // Escaped as banners are: \n, \\, non-ASCII as \xNN bytes (U+FFFD is ef bf bd).
-    expect(r.warnings).toContain('hostile.xml:3: port "\\xef\\xbf\\xbd]0;x\\xef\\xbf\\xbd" is not a port number; skipped');
+    // Line breaks and backslashes escaped (\n, \\); U+FFFD, printable, kept.
+    expect(r.warnings).toContain('hostile.xml:3: port "\uFFFD]0;x\uFFFD" is not a port number; skipped');
     expect(r.warnings).toContain('hostile.xml:4: port "1\\nwarning: forged" is not a port number; skipped');
-    expect(r.warnings).toContain('hostile.xml:5: port 22 of 198.18.32.11 has protocol "t\\\\cp\\xef\\xbf\\xbd[2J"; read as tcp');
+    expect(r.warnings).toContain('hostile.xml:5: port 22 of 198.18.32.11 has protocol "t\\\\cp\uFFFD[2J"; read as tcp');
     expect(r.warnings.join("")).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyOutcome } from "../../../src/analyses/scan/probe/classify.js";
-import { formatBanner } from "../../../src/analyses/scan/probe/banner.js";
+import { formatBanner, formatText } from "../../../src/analyses/scan/probe/banner.js";
 import { rttInit, rttTimeout, rttUpdate } from "../../../src/analyses/scan/probe/rtt.js";
 import { connectScan, defaultScanEffects, type ScanEffects } from "../../../src/analyses/scan/probe/connectScan.js";
 import { isSelfConnection, type ProbeRequest } from "../../../src/analyses/scan/probe/tcp.js";
@@ -54,6 +54,16 @@ describe("formatBanner", () => {
   it("escapes control bytes and backslashes", () => {
     expect(formatBanner(Buffer.from("SSH-2.0-x\r\n\x1b[31m\\"))).toBe("SSH-2.0-x\\r\\n\\x1b[31m\\\\");
     expect(formatBanner(null)).toBeNull();
+  });
+});
+
+describe("formatText", () => {
+  it("keeps printable text of any script and escapes what drives a terminal or reorders a line", () => {
+    expect(formatText("服务器-01 ümlaut 🙂 a\\b")).toBe("服务器-01 ümlaut 🙂 a\\\\b");
+    expect(formatText("x\r\n\t\x1b[2J\x7f")).toBe("x\\r\\n\\t\\x1b[2J\\x7f");
+    // C1 CSI, RTL override (Trojan Source), line separator, BOM, a lone surrogate.
+    expect(formatText("a\u009bb\u202ec\u2028d\ufeffe\ud800f")).toBe("a\\u{9b}b\\u{202e}c\\u{2028}d\\u{feff}e\\u{d800}f");
+    expect(formatText("a\u009bb\u202ec")).not.toMatch(/[\x00-\x1f\x7f-\x9f\u202e]/);
   });
 });
 
