@@ -34,7 +34,7 @@ try {
   writeFileSync(child, `import { analysePcap } from ${JSON.stringify(resolve(import.meta.dirname, "../../src/analyses/pcap/analyse.ts"))};\nawait analysePcap([${JSON.stringify(resolve(capture))}]);\n`);
   const r = spawnSync(
     "valgrind",
-    ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${out}`, process.execPath, "--single-threaded", "--perf-basic-prof", "--import", "tsx", child],
+    ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${out}`, process.execPath, "--single-threaded", "--perf-basic-prof", `--logfile=${join(dir, "v8.log")}`, "--no-logfile-per-isolate", "--import", "tsx", child],
     { encoding: "utf8", maxBuffer: 64 << 20, cwd: resolve(import.meta.dirname, "../..") },
   );
   if (r.status !== 0) throw new Error(`valgrind failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);

@@ -7,7 +7,7 @@ export { captureLive, type LiveOptions, type LiveSummary } from "./live.js";
 export { createPcapSession, type PcapSession, type PcapResult, type PcapTotals, type PcapAnalysisOptions, type CaptureRow, type CapturesDataset } from "./session.js";
 export { DEFAULT_THRESHOLDS, describeThresholds, type PcapThresholds } from "./thresholds.js";
 export { readCapture, type ReadOptions, type ReadSummary } from "./read/reader.js";
-export type { RawPacket, PacketSink } from "./read/packet.js";
+export { newRawPacket, pointAt, type RawPacket, type PacketSink } from "./read/packet.js";
 export type { EndpointLocator, EndpointInfo, EndpointRow, EndpointsDataset } from "./summarise/endpoints.js";
 export type { ConversationRow, ConversationsDataset } from "./summarise/conversations.js";
 export type { DnsRow, DnsDataset } from "./summarise/dns.js";

@@ -30,7 +30,7 @@ import { ddos } from "./detect/ddos.js";
 import { ttlAnomalies } from "./detect/ttl.js";
 import { dnsFlux } from "./detect/flux.js";
 import { isnPredictability } from "./detect/isn.js";
-import type { RawPacket } from "./read/packet.js";
+import { syncView, type RawPacket } from "./read/packet.js";
 
 /** Options shared by file and live analysis. */
 export interface PcapAnalysisOptions {
@@ -144,6 +144,9 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
   // Time span of the current source in µs, in an object: a double written to a closure variable
   // for every packet would be a fresh heap number each time.
   const span = { first: Infinity, last: -Infinity };
+  // The buffer and view of the last record fed: the view is checked (syncView) only when either
+  // changes, once a chunk, since DataView's getters are calls too slow for every frame.
+  const seen: { buf: Buffer | null; view: DataView | null } = { buf: null, view: null };
 
   return {
     beginSource(name) {
@@ -154,6 +157,11 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
       dnsTcp = newDnsTcpReassembler();
     },
     feed(pkt) {
+      if (pkt.buf !== seen.buf || pkt.view !== seen.view) {
+        syncView(pkt);
+        seen.buf = pkt.buf;
+        seen.view = pkt.view;
+      }
       const c = cur!;
       c.packets++;
       c.bytes += pkt.origLen;

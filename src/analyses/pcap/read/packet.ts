@@ -44,6 +44,17 @@ export function viewOf(buf: Buffer): DataView {
   return new DataView(buf.buffer, buf.byteOffset, buf.length);
 }
 
+/**
+ * Makes `pkt.view` a view of `pkt.buf` when it is not one (missing, or left on an earlier buffer
+ * by a caller that set `buf` alone): the session's check on records built outside the readers,
+ * since decoding through a stale view would mix two frames' bytes without an error.
+ */
+export function syncView(pkt: RawPacket): void {
+  const v = pkt.view as DataView | undefined;
+  const b = pkt.buf;
+  if (v === undefined || v.buffer !== b.buffer || v.byteOffset !== b.byteOffset || v.byteLength !== b.length) pkt.view = viewOf(b);
+}
+
 /** Points `pkt` at `buf` (its `buf` and `view`); a reader calls this once a chunk, not once a frame. */
 export function pointAt(pkt: RawPacket, buf: Buffer): void {
   if (pkt.buf === buf) return;

@@ -50,6 +50,9 @@ describe("parseHttpRequest", () => {
   it("returns null host when the headers end before one, even if the next packet has one", () => {
     expect(seg("GET /a HTTP/1.1\r\nAccept: */*")).toMatchObject({ uri: "/a", host: null });
     expect(seg("GET /a HTTP/1.1\r\nHost: cut.exam")).toMatchObject({ host: "cut.exam" });
+    // No LF after the segment anywhere in the buffer, and an LF just past its end.
+    expect(seg("GET /a HTTP/1.1\r\nUser-Agent: u\r\nHost: last", "")).toMatchObject({ host: "last", userAgent: "u" });
+    expect(seg("GET /a HTTP/1.1\r\nHost: h\r\nUser-Agent: cut", "\nUser-Agent: next\n")).toMatchObject({ host: "h", userAgent: "cut" });
   });
 
   it("rejects what is not an HTTP request line", () => {

@@ -2,7 +2,7 @@
  * Chunk boundaries of the double-buffered reader: records cut at every possible place between two
  * chunks, records longer than the reserve in front of a chunk and than the chunk itself (the slow
  * path), gzip, and a cut inside an oversized record. Frames must come out whole and in order, with
- * their bytes intact.
+ * their bytes intact, and with a DataView of the buffer that holds them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -50,6 +50,10 @@ async function frames(path: string, chunkBytes: number): Promise<{ sizes: number
       sizes.push(p.caplen);
       for (let i = 0; i < p.caplen; i += 997) if (p.buf[p.offset + i] !== ((k + i) & 255)) intact = false;
       if (p.caplen && p.buf[p.offset + p.caplen - 1] !== ((k + p.caplen - 1) & 255)) intact = false;
+      // The decoders read multi-byte fields through the view: it must be a view of this buffer.
+      const v = p.view;
+      if (v.buffer !== p.buf.buffer || v.byteOffset !== p.buf.byteOffset || v.byteLength !== p.buf.length) intact = false;
+      if (p.caplen >= 2 && v.getUint16(p.offset) !== ((k & 255) << 8 | ((k + 1) & 255))) intact = false;
     },
     { chunkBytes },
   );
