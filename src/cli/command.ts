@@ -43,9 +43,11 @@ export interface CommandSpec {
   options?: OptionSpec[];
   /**
    * Adds the shared output options: `--format <list>` (html,pdf,png,json,csv,xlsx; default given here),
-   * `--out <dir>`, `--name <base>`, `--paper <A4|Letter>`. Read them with `outputOptions()`.
+   * `--out <dir>`, `--name <base>`, `--paper <A4|Letter>`, `--lang <tag>`. Read them with
+   * `outputOptions()`. `langOfInput`: the report read has a language of its own, which `--lang`
+   * overrides only when given (render).
    */
-  outputs?: { defaultFormats: string[] };
+  outputs?: { defaultFormats: string[]; langOfInput?: boolean };
   /** Runs the command. `args` are positionals in order (a variadic one as an array). */
   run(args: unknown[], options: Record<string, unknown>, io: CommandIo): Promise<void>;
 }

@@ -38,6 +38,7 @@ function register(program: Command, spec: CommandSpec, io: CommandIo, done: (p: 
     cmd.addOption(new Option("-o, --out <dir>", "output folder").default("reports"));
     cmd.addOption(new Option("--name <base>", "base name of the output files (default: the command's)"));
     cmd.addOption(new Option("--paper <size>", "PDF paper size").choices(["A4", "Letter"]).default("A4"));
+    cmd.addOption(new Option("--lang <tag>", `language of the report's own words, numbers and dates: en, zh-CN, zh-TW, ... (default: ${spec.outputs.langOfInput ? "the report's own, else en" : "en"})`));
   }
   cmd.action((...received: unknown[]) => {
     // commander passes the positionals, then the options object, then the Command.

@@ -15,6 +15,7 @@
 import { mkdir, realpath, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { NetreportError } from "../errors.js";
+import { canonicalLang } from "../report/i18n.js";
 import { datasetToCsv } from "../dataset/csv.js";
 import { makeBundle, toJson } from "../dataset/json.js";
 import { isDatasetKind, type AnyDataset } from "../dataset/types.js";
@@ -40,6 +41,8 @@ export interface OutputOptions {
   inputs?: string[];
   /** Files the command writes into `outDir` besides the formats' (`<name>.kml`, `<name>.route.svg`). Default none. */
   extraFiles?: string[];
+  /** `--lang`, canonical (zh_cn → zh-CN); absent when not given. */
+  lang?: string;
 }
 
 /** Reads the shared output options from a command's parsed options. */
@@ -55,11 +58,20 @@ export function outputOptions(options: Record<string, unknown>, defaultName: str
   if (paper !== "A4" && paper !== "Letter") {
     throw new NetreportError("EUSAGE", `unknown paper size "${paper}"`, { where: "--paper", hint: "use A4 or Letter" });
   }
+  let lang: string | undefined;
+  if (options.lang !== undefined) {
+    try {
+      lang = canonicalLang(String(options.lang), "--lang");
+    } catch (e) {
+      throw new NetreportError("EUSAGE", `--lang must be a BCP 47 language tag, got ${JSON.stringify(String(options.lang))}`, { where: "--lang", hint: "e.g. en, zh-CN or zh-TW", cause: e });
+    }
+  }
   return {
     formats: [...new Set(list)] as OutputFormat[],
     outDir: String(options.out ?? "reports"),
     name: String(options.name ?? defaultName),
     paper,
+    ...(lang ? { lang } : {}),
   };
 }
 

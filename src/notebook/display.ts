@@ -11,6 +11,7 @@ import type { Finding } from "../dataset/finding.js";
 import type { Report, Section } from "../report/types.js";
 import { renderHtml } from "../report/html.js";
 import { escapeHtml } from "../report/markdown.js";
+import { canonicalLang } from "../report/i18n.js";
 
 interface TslabDisplay {
   raw(mime: string, data: string | Uint8Array): void;
@@ -53,8 +54,20 @@ async function show(mime: string, data: string, content: string): Promise<string
   return (await raw(mime, data)) ? undefined : content;
 }
 
+let notebookLang: string | undefined;
+
+/**
+ * Sets the language of what the helpers below draw from now on: the words of tables and
+ * findings, the number and date formats and the CJK face of charts and graphs (Noto Sans CJK TC
+ * for "zh-TW", JP for "ja", ...), and of a report that names no language of its own. `undefined`
+ * goes back to English. Throws NetreportError EREPORT_SPEC for a tag that is no language.
+ */
+export function setLang(lang: string | undefined): void {
+  notebookLang = lang === undefined ? undefined : canonicalLang(lang, "notebook");
+}
+
 async function sectionHtml(section: Section, title: string): Promise<string> {
-  const page = await renderHtml({ title, sections: [section] });
+  const page = await renderHtml({ title, sections: [section], ...(notebookLang ? { lang: notebookLang } : {}) });
   // Keep the report stylesheet and the section body; drop cover and colophon.
   const css = /<style>([\s\S]*?)<\/style>/.exec(page.html)?.[1] ?? "";
   const body = /<main>([\s\S]*?)<\/main>/.exec(page.html)?.[1] ?? "";
@@ -74,14 +87,14 @@ export async function showTable(dataset: AnyDataset, opts: { limit?: number; col
 /** Shows a Vega-Lite chart (with the dataset's rows as data) as inline SVG; headless, returns the SVG. */
 export async function showChart(spec: Record<string, unknown>, dataset?: AnyDataset): Promise<string | undefined> {
   const { renderVegaLite } = await import("../render/vega.js");
-  const svg = await renderVegaLite(spec, dataset ? { values: dataset.rows } : {});
+  const svg = await renderVegaLite(spec, { ...(dataset ? { values: dataset.rows } : {}), ...(notebookLang ? { locale: notebookLang } : {}) });
   return show("image/svg+xml", svg, svg);
 }
 
 /** Shows a Graphviz graph (DOT source) as inline SVG; headless, returns the SVG. */
 export async function showGraph(dot: string, engine: "dot" | "neato" | "fdp" | "sfdp" | "circo" | "twopi" = "dot"): Promise<string | undefined> {
   const { renderDot } = await import("../render/graphviz.js");
-  const svg = await renderDot(dot, engine);
+  const svg = await renderDot(dot, engine, notebookLang);
   return show("image/svg+xml", svg, svg);
 }
 
@@ -96,7 +109,7 @@ export async function showFindings(findings: Finding[], title = "Findings"): Pro
  * run nothing); headless, returns the report's HTML.
  */
 export async function showReport(report: Report, opts: { height?: number } = {}): Promise<string | undefined> {
-  const { html } = await renderHtml(report);
+  const { html } = await renderHtml(report.lang || !notebookLang ? report : { ...report, lang: notebookLang });
   const frame = `<iframe sandbox="" style="width:100%;height:${opts.height ?? 720}px;border:1px solid #d9dee5" srcdoc="${escapeHtml(html)}"></iframe>`;
   return show("text/html", frame, html);
 }

@@ -103,6 +103,16 @@ describe("netreport CLI", () => {
     else console.warn("PDF part skipped: no Chromium/poppler");
   });
 
+  it("render keeps the description's language, and --lang overrides it", () => {
+    const dir = testDir("nr-cli-");
+    const file = join(dir, "tw.json");
+    writeFileSync(file, JSON.stringify({ ...report, lang: "zh-TW" }));
+    expect(cli(["render", file, "--format", "html", "--out", dir]).code).toBe(0);
+    expect(readFileSync(join(dir, "tw.html"), "utf8")).toContain('<html lang="zh-TW">');
+    expect(cli(["render", file, "--format", "html", "--out", dir, "--lang", "en"]).code).toBe(0);
+    expect(readFileSync(join(dir, "tw.html"), "utf8")).toContain('<html lang="en">');
+  });
+
   it("exits 1 with a one-line ECHROMIUM_MISSING when PDF is asked for and Chromium is missing, after writing the HTML", () => {
     const dir = testDir("nr-cli-");
     const file = join(dir, "r.json");

@@ -39,6 +39,20 @@ describe.skipIf(!existsSync(DGA))("netreport pcap", () => {
     expect(kml).toContain("<kml");
   });
 
+  it("writes the report's own words in the language of --lang (zh_CN read as zh-CN)", () => {
+    const dir = testDir("nr-pcap-cli-");
+    const r = cli(["pcap", DGA, "--no-geoip", "--format", "html", "--out", dir, "--name", "zh", "--lang", "zh_CN"]);
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(dir, "zh.html"), "utf8");
+    expect(html).toContain('<html lang="zh-CN">');
+    expect(html).toContain("目录");
+    expect(html).toContain("证据");
+    expect(html).toContain("db54a845.top");
+    const bad = cli(["pcap", DGA, "--lang", "x y", "--out", dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('EUSAGE: --lang must be a BCP 47 language tag, got "x y"');
+  });
+
   it("analyses a truncated copy up to the cut, writes the partial report, and exits 1 naming file, record and byte", () => {
     const dir = testDir("nr-pcap-cli-");
     const cut = join(dir, "cut.pcapng");

@@ -42,6 +42,8 @@ describe("netreport scan without a network", () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(dir, "imp.xlsx"));
     expect(wb.worksheets.map((w) => w.name)).toEqual(["scanHosts", "portScan", "Findings"]);
+    expect(cli(["scan", "--import", join(NMAP_XML, "2_hosts.xml"), "--format", "html", "--out", dir, "--name", "zh", "--lang", "zh-CN"]).code).toBe(0);
+    expect(readFileSync(join(dir, "zh.html"), "utf8")).toContain('<html lang="zh-CN">');
   });
 
   it("ends with EFINDINGS after writing the report when --fail-on's severity is reached", () => {

@@ -4,7 +4,6 @@
  * relations from /proc/net/{tcp,tcp6,udp,udp6}. Grows as analyses land.
  */
 import { NetreportError } from "../../errors.js";
-import { canonicalLang } from "../../report/i18n.js";
 import { outputOptions, writeOutputs } from "../output.js";
 import type { CommandSpec } from "../command.js";
 
@@ -20,7 +19,6 @@ export const demoCommand: CommandSpec = {
   ].join("\n"),
   options: [
     { flags: "--seconds <n>", description: "how long to sample interface traffic", default: "3" },
-    { flags: "--lang <tag>", description: "language of the report's own words (en, zh-CN, zh-TW)", default: "en" },
     { flags: "--no-loopback-load", description: "do not make HTTP traffic of its own on 127.0.0.1 while sampling" },
   ],
   outputs: { defaultFormats: ["html", "pdf"] },
@@ -29,14 +27,9 @@ export const demoCommand: CommandSpec = {
     if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
       throw new NetreportError("EUSAGE", `--seconds must be a number of seconds from 0 to 3600, got "${String(options.seconds)}"`, { where: "--seconds" });
     }
-    // Checked before sampling: a bad tag would otherwise fail only when the report is written.
-    let lang: string;
-    try {
-      lang = canonicalLang(String(options.lang), "--lang");
-    } catch (e) {
-      throw new NetreportError("EUSAGE", `--lang must be a BCP 47 language tag, got ${JSON.stringify(String(options.lang))}`, { where: "--lang", hint: "e.g. en, zh-CN or zh-TW", cause: e });
-    }
+    // Read before sampling: a bad --lang is a usage error now, not a failure once sampled.
     const out = outputOptions(options, "demo");
+    const lang = out.lang ?? "en";
     // Loaded on use so `--help` and other commands start fast.
     const [{ readSockets }, { sampleTraffic, startLoopbackLoad }, { composeLocalReport }] = await Promise.all([
       import("../../analyses/sessions/index.js"),

@@ -129,6 +129,7 @@ export const pcapCommand: CommandSpec = {
       scope: live ? `live capture on ${live}` : files.join(", "),
       world: compose.loadWorldTopology(),
       attributions: geo.attribution,
+      ...(out.lang ? { lang: out.lang } : {}),
     });
     await writeOutputs(report, out, io);
     if (options.kml) {

@@ -22,7 +22,7 @@ export const renderCommand: CommandSpec = {
     { flags: "--templates <dir>", description: "folder of templates that override the built-in ones" },
     { flags: "--png-section <id>", description: "also write one chart or graph section (id, number or title) as <name>.<id>.png" },
   ],
-  outputs: { defaultFormats: ["html", "pdf"] },
+  outputs: { defaultFormats: ["html", "pdf"], langOfInput: true },
   async run([file], options, io) {
     const path = String(file);
     let text: string;
@@ -31,12 +31,14 @@ export const renderCommand: CommandSpec = {
     } catch (e) {
       throw new NetreportError("EINPUT", `cannot read report description: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: path, cause: e });
     }
-    const report = parseReport(text, path);
+    const read = parseReport(text, path);
     // Checked before the (slower) full render, so a wrong id fails fast.
     const pictureRef = typeof options.pngSection === "string" ? options.pngSection : null;
-    if (pictureRef !== null) findPictureSection(report, pictureRef);
+    if (pictureRef !== null) findPictureSection(read, pictureRef);
     // The default name is the input's: refused when the output would land on the input itself.
     const out = outputOptions(options, basename(path).replace(/\.json$/i, ""));
+    // --lang, when given, overrides the description's own language.
+    const report = out.lang ? { ...read, lang: out.lang } : read;
     const pictureFile = pictureRef === null ? null : `${out.name}.${pictureRef.replace(/[^\p{L}\p{N}_-]+/gu, "_")}.png`;
     out.inputs = [path];
     out.extraFiles = pictureFile ? [pictureFile] : [];

@@ -219,6 +219,7 @@ export const scanCommand: CommandSpec = {
       findings,
       changes,
       ...(policy ? { policySource: policy.source } : {}),
+      ...(out.lang ? { lang: out.lang } : {}),
     });
     await writeOutputs(report, out, io);
     const open = ds.ports.rows.filter((r) => r.state === "open").length;

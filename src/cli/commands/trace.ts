@@ -111,12 +111,12 @@ export const traceCommand: CommandSpec = {
         close();
       }
     }
-    const report = compose.composeTraceReport(result, { ...(options.title ? { title: String(options.title) } : {}), attributions });
+    const report = compose.composeTraceReport(result, { ...(options.title ? { title: String(options.title) } : {}), attributions, ...(out.lang ? { lang: out.lang } : {}) });
     await writeOutputs(report, out, io);
     if (options.graph) {
       const { writeFile, mkdir } = await import("node:fs/promises");
       const { join, resolve } = await import("node:path");
-      const g = await compose.renderRouteGraph(result);
+      const g = await compose.renderRouteGraph(result, out.lang);
       await mkdir(resolve(out.outDir), { recursive: true });
       for (const [ext, data] of [["svg", g.svg], ["png", g.png]] as const) {
         const path = join(resolve(out.outDir), `${out.name}.route.${ext}`);

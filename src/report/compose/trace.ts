@@ -69,9 +69,9 @@ export function routeGraphDot(graph: RouteGraph, source: string | null = null): 
 }
 
 /** Lays out the route graph: SVG (Graphviz) and PNG (sharp, 144 DPI). */
-export async function renderRouteGraph(result: TraceResult): Promise<{ dot: string; svg: string; png: Buffer }> {
+export async function renderRouteGraph(result: TraceResult, lang?: string): Promise<{ dot: string; svg: string; png: Buffer }> {
   const dot = routeGraphDot(buildRouteGraph(result.hops.rows, result.source), result.source);
-  const svg = await renderDot(dot);
+  const svg = await renderDot(dot, "dot", lang);
   return { dot, svg, png: await svgToPng(svg) };
 }
 

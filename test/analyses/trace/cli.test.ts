@@ -31,6 +31,17 @@ describe("netreport trace", () => {
     expect(again.code).toBe(0);
   });
 
+  it("writes the report and the route graph for the reader of --lang", async () => {
+    const out = join(dir, "tw");
+    const r = await cli("trace", "--from", fixture, "--format", "html", "--graph", "--out", out, "--name", "lab", "--lang", "zh-TW");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, "lab.html"), "utf8")).toContain('<html lang="zh-TW">');
+    expect(readFileSync(join(out, "lab.route.svg"), "utf8")).toContain("Noto Sans CJK TC");
+    const en = join(dir, "en");
+    expect((await cli("trace", "--from", fixture, "--format", "html", "--graph", "--out", en, "--name", "lab")).code).toBe(0);
+    expect(readFileSync(join(en, "lab.route.svg"), "utf8")).not.toContain("Noto Sans CJK TC");
+  });
+
   it("exits 2 on usage errors before probing", async () => {
     expect((await cli("trace")).code).toBe(2);
     expect((await cli("trace", "127.0.0.1", "-p", "0", "--no-geoip", "--out", dir)).code).toBe(2);
