@@ -4,7 +4,7 @@
  * aggregates, and at the end returns datasets and findings.
  */
 import type { AnyDataset, Provenance } from "../../dataset/types.js";
-import type { Finding } from "../../dataset/finding.js";
+import { SEVERITY_ORDER, type Finding, type Severity } from "../../dataset/finding.js";
 import type { RawPacket } from "./read/packet.js";
 import type { Decoded } from "./decode/frame.js";
 import type { DnsMessage } from "./decode/dns.js";
@@ -66,6 +66,33 @@ export function refOf(pkt: RawPacket, ctx: CollectContext): PacketRef {
  * memory stays bounded (about 0.5 KB a key and collector) and the run survives the capture.
  */
 export const MAX_TRACKED = 100_000;
+
+/**
+ * Most findings of one rule a result lists. The per-source detectors (TTL, ISN) make one finding
+ * a source, and a flood from spoofed sources brings up to MAX_TRACKED of them: a report nobody
+ * can read, and gigabytes to build it. The session keeps the most severe of any rule that makes
+ * more (and says how many it left out); per-source detectors build no more than these
+ * ({@link mostSevere}).
+ */
+export const MAX_FINDINGS_PER_RULE = 200;
+
+/** The note that `total` findings of `rule` were found and only the most severe are listed. */
+export function findingsLeftOut(rule: string, total: number): string {
+  const n = MAX_FINDINGS_PER_RULE;
+  return `${(total - n).toLocaleString("en")} more ${rule} findings are not listed, only the ${n} most severe of ${total.toLocaleString("en")} (a flood from spoofed sources?)`;
+}
+
+/**
+ * The `MAX_FINDINGS_PER_RULE` most severe of `candidates` (found cheaply, before any finding
+ * text is made), in their order otherwise, noting in `ctx.warnings` how many of `rule` were left
+ * out: a detector builds findings for these only.
+ */
+export function mostSevere<T extends { severity: Severity }>(rule: string, candidates: T[], ctx: CollectContext): T[] {
+  if (candidates.length <= MAX_FINDINGS_PER_RULE) return candidates;
+  ctx.warnings.push(findingsLeftOut(rule, candidates.length));
+  const rank = (c: T) => SEVERITY_ORDER.indexOf(c.severity);
+  return [...candidates].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FINDINGS_PER_RULE);
+}
 
 /**
  * Returns a function that adds, once, the note that `what` went past {@link MAX_TRACKED}, with the

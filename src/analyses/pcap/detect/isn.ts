@@ -7,7 +7,7 @@
  */
 import type { Finding } from "../../../dataset/finding.js";
 import { TcpFlag } from "../decode/frame.js";
-import { capNote, isoUs, MAX_TRACKED, type CollectorWith } from "../collector.js";
+import { capNote, isoUs, MAX_TRACKED, mostSevere, type CollectorWith } from "../collector.js";
 
 interface Host {
   seqs: number[];
@@ -51,10 +51,13 @@ export function isnPredictability(): CollectorWith<"packet"> {
       h.ts.push(pkt.tsUs);
     },
     finish(ctx) {
-      const findings: Finding[] = [];
+      const predictable: { id: number; h: Host; why: string; severity: "high" }[] = [];
       for (const [id, h] of hosts) {
         const why = judgeIsns(h.seqs, ctx.thresholds.isnMinSamples);
-        if (!why) continue;
+        if (why) predictable.push({ id, h, why, severity: "high" });
+      }
+      const findings: Finding[] = [];
+      for (const { id, h, why } of mostSevere("pcap.isn-predictable", predictable, ctx)) {
         const ip = ctx.addrs.text(id);
         findings.push({
           rule: "pcap.isn-predictable",

@@ -5,8 +5,8 @@
  * fall in two initial-TTL families, or spread more than `ttlSpread`, is likely several senders
  * behind one address: spoofed decoys (nmap -D), a NAT, or crafted packets.
  */
-import type { Finding } from "../../../dataset/finding.js";
-import { capNote, isoUs, MAX_TRACKED, type CollectorWith } from "../collector.js";
+import type { Finding, Severity } from "../../../dataset/finding.js";
+import { capNote, isoUs, MAX_TRACKED, mostSevere, type CollectorWith } from "../collector.js";
 import type { AddressTable } from "../decode/address.js";
 import type { Decoded } from "../decode/frame.js";
 
@@ -69,7 +69,9 @@ export function ttlAnomalies(): CollectorWith<"packet"> {
       if (s.samples.length < 96) s.samples.push(d.ttl, pkt.index, pkt.tsUs);
     },
     finish(ctx) {
-      const findings: Finding[] = [];
+      // Sources first, findings for the most severe only (mostSevere): a spoofed flood can make
+      // every source inconsistent, and each finding carries up to 16 pieces of evidence.
+      const anomalous: { src: number; s: Seen; ttls: number[]; families: number[]; spread: number; severity: Severity }[] = [];
       for (const [src, s] of bySrc) {
         const ttls: number[] = [];
         for (let i = 0; i < s.samples.length; i += 3) ttls.push(s.samples[i]!);
@@ -77,11 +79,15 @@ export function ttlAnomalies(): CollectorWith<"packet"> {
         const families = [...new Set(ttls.map(ttlFamily))].sort((a, b) => a - b);
         const spread = Math.max(...ttls) - Math.min(...ttls);
         if (families.length < 2 && spread <= ctx.thresholds.ttlSpread) continue;
+        anomalous.push({ src, s, ttls, families, spread, severity: families.length > 1 ? "medium" : "low" });
+      }
+      const findings: Finding[] = [];
+      for (const { src, s, ttls, families, spread, severity } of mostSevere("pcap.ttl-anomaly", anomalous, ctx)) {
         const ip = ctx.addrs.text(src);
         const sorted = [...ttls].sort((a, b) => a - b);
         findings.push({
           rule: "pcap.ttl-anomaly",
-          severity: families.length > 1 ? "medium" : "low",
+          severity,
           title: `Inconsistent TTLs from ${ip}`,
           summary: `Packets from ${ip} arrived with ${ttls.length} different TTLs (${sorted.join(", ")}; spread ${spread}, initial-TTL families ${families.join("/")}). One host sends with one initial TTL, so this address likely hides several senders: spoofed decoys of a scan, a NAT, or crafted packets.`,
           evidence: Array.from({ length: ttls.length }, (_, k) => ({

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { analysePcap } from "../../../../src/analyses/pcap/analyse.js";
 import type { PcapResult } from "../../../../src/analyses/pcap/session.js";
-import { MAX_TRACKED } from "../../../../src/analyses/pcap/collector.js";
+import { MAX_FINDINGS_PER_RULE, MAX_TRACKED } from "../../../../src/analyses/pcap/collector.js";
 import { TCPDUMP_DIR } from "../helpers.js";
 import { analyse, ip, qname, tcpFrame } from "../frames.js";
 
@@ -118,5 +118,29 @@ describe("collectors under hostile input", () => {
       const r = await analysePcap([`${TCPDUMP_DIR}/${f}`]);
       expect(r.findings.filter((x) => x.rule === "pcap.ttl-anomaly").map((x) => x.title), f).toEqual([]);
     }
+  });
+  it("list the most severe MAX_FINDINGS_PER_RULE findings of a rule and say how many more there were", () => {
+    // 100 sources in two initial-TTL families (medium) and 150 spread within one (low): two
+    // packets each, spoofed-looking, from 198.19.0.0 on.
+    const t0 = Date.UTC(2026, 0, 1) * 1000;
+    const frames: [Buffer, number][] = [];
+    for (let k = 0; k < 250; k++) {
+      const src = ip("198.19.0.0") + k;
+      frames.push([tcpFrame(src, ip("198.18.16.8"), 1024, 80, 0x02, 64), t0 + 2 * k]);
+      frames.push([tcpFrame(src, ip("198.18.16.8"), 1025, 80, 0x02, k < 100 ? 120 : 50), t0 + 2 * k + 1]);
+    }
+    const r = analyse(frames);
+    const ttl = r.findings.filter((f) => f.rule === "pcap.ttl-anomaly");
+    expect(ttl).toHaveLength(MAX_FINDINGS_PER_RULE);
+    expect(ttl.filter((f) => f.severity === "medium")).toHaveLength(100);
+    expect(r.warnings).toContain(`50 more pcap.ttl-anomaly findings are not listed, only the ${MAX_FINDINGS_PER_RULE} most severe of 250 (a flood from spoofed sources?)`);
+  });
+  it("hold any rule to MAX_FINDINGS_PER_RULE findings in the session, also one whose detector does not", () => {
+    // 230 clients that each downloaded LOIC: one finding a client.
+    const t0 = Date.UTC(2026, 0, 1) * 1000;
+    const get = Buffer.from("GET /tools/LOIC.zip HTTP/1.1\r\nHost: 198.18.16.8\r\n\r\n");
+    const r = analyse(Array.from({ length: 230 }, (_, k) => [tcpFrame(ip("198.19.1.0") + k, ip("198.18.16.8"), 40000, 80, 0x18, 64, get), t0 + k] as [Buffer, number]));
+    expect(r.findings.filter((f) => f.rule === "pcap.loic-download")).toHaveLength(MAX_FINDINGS_PER_RULE);
+    expect(r.warnings).toContain(`30 more pcap.loic-download findings are not listed, only the ${MAX_FINDINGS_PER_RULE} most severe of 230 (a flood from spoofed sources?)`);
   });
 });
