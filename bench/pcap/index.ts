@@ -10,6 +10,8 @@
  *      swing by ±20 %): netreport (each run in a fresh process), the floor, dpkt and tshark
  *   4. netreport on the 5 M file: time and peak RSS
  *   5. print figures, ratios and whether each target is met
+ *   6. a spoofed SYN flood written here (flood.ts), 1 M and 5 M frames: time and peak RSS, no
+ *      target; it shows memory bounded when every frame brings new keys
  *
  * netreport's time is measured inside its process once modules are loaded (tsx compiles the
  * TypeScript first); the peers' times are their process wall times, startup included. Each
@@ -23,6 +25,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { writeSpoofedFlood } from "./flood.js";
 import { generateHttpCapture } from "./generate.js";
 
 const PACKETS = Number(process.env.NRP_BENCH_PACKETS ?? 1_000_000);
@@ -170,6 +173,22 @@ export async function run(): Promise<void> {
     console.log(`  JIT warm (no target): ${(dpkt.ms / warmMs).toFixed(1)}× faster than dpkt, ${(warmMs / loop.ms).toFixed(1)}× the floor's time`);
     console.log(`  ${vsLoop.toFixed(1)}× the time of the libpcap floor (target ≤ 5×: ${mark(vsLoop <= 5)})`);
     console.log(`  peak RSS ${nr.maxRssMb.toFixed(0)} MB at ${n.toLocaleString("en")} frames, ${nr5.maxRssMb.toFixed(0)} MB at ${nr5.packets.toLocaleString("en")} (target ≤ 150 MB: ${mark(Math.max(nr.maxRssMb, nr5.maxRssMb) <= 150)}; flat: ${mark(flat)})`);
+
+    // 6. A spoofed SYN flood (written here, not sent): every frame a new key for every collector.
+    const floods = [PACKETS, 5 * PACKETS].map((frames) => {
+      const path = join(dir, `flood-${frames}.pcap`);
+      writeSpoofedFlood(path, frames);
+      const r = netreport(path);
+      rmSync(path);
+      return r;
+    });
+    console.log(`
+spoofed SYN flood, 131,072 sources (no target; memory must stay bounded):`);
+    for (const f of floods) {
+      console.log(`  ${f.packets.toLocaleString("en").padStart(9)} frames   ${sec(f.ms)} ${rate(f.packets, f.ms)}   peak RSS ${f.maxRssMb.toFixed(0)} MB; findings: ${f.findings.join(", ") || "none"}`);
+    }
+    const floodFlat = floods[1]!.maxRssMb <= floods[0]!.maxRssMb * 1.2 + 10;
+    console.log(`  peak RSS flat from ${floods[0]!.packets.toLocaleString("en")} to ${floods[1]!.packets.toLocaleString("en")} frames: ${floodFlat ? "yes" : "NO"}; ${(floods[0]!.ms / nr.ms).toFixed(1)}× the HTTP capture's time for as many frames`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
