@@ -11,14 +11,17 @@ import { capNote, isoUs, MAX_TRACKED, mostSevere, type CollectorWith } from "../
 
 interface Host {
   seqs: number[];
+  /** The first EVIDENCE_PACKETS packets (all the evidence lists), and the first and last times. */
   packets: number[];
-  ts: number[];
+  firstUs: number;
+  lastUs: number;
   lastSeq: number;
   lastPorts: number;
   file: string;
 }
 
 const KEEP = 64;
+const EVIDENCE_PACKETS = 16;
 
 /** Judges a list of ISNs (uint32, in order): a reason string when predictable, else null. */
 export function judgeIsns(seqs: readonly number[], minSamples: number): string | null {
@@ -40,15 +43,16 @@ export function isnPredictability(): CollectorWith<"packet"> {
       if (d.proto !== 6 || d.sport < 0 || !(d.tcpFlags & TcpFlag.syn) || d.fragOffset > 0) return;
       let h = hosts.get(d.src);
       if (!h && hosts.size >= MAX_TRACKED) return capped(ctx);
-      if (!h) hosts.set(d.src, (h = { seqs: [], packets: [], ts: [], lastSeq: -1, lastPorts: -1, file: ctx.file }));
+      if (!h) hosts.set(d.src, (h = { seqs: [], packets: [], firstUs: pkt.tsUs, lastUs: pkt.tsUs, lastSeq: -1, lastPorts: -1, file: ctx.file }));
       // A retransmitted SYN repeats the previous one's ports and ISN.
       const ports = d.sport * 65536 + d.dport;
       if ((ports === h.lastPorts && d.seq === h.lastSeq) || h.seqs.length >= KEEP) return;
       h.lastPorts = ports;
       h.lastSeq = d.seq;
       h.seqs.push(d.seq);
-      h.packets.push(pkt.index);
-      h.ts.push(pkt.tsUs);
+      // Only what the evidence shows is kept: a spoofed flood fills MAX_TRACKED hosts.
+      if (h.packets.length < EVIDENCE_PACKETS) h.packets.push(pkt.index);
+      h.lastUs = pkt.tsUs;
     },
     finish(ctx) {
       const predictable: { id: number; h: Host; why: string; severity: "high" }[] = [];
@@ -67,8 +71,8 @@ export function isnPredictability(): CollectorWith<"packet"> {
           evidence: [
             {
               description: `ISNs ${h.seqs.slice(0, 8).join(", ")}${h.seqs.length > 8 ? ", …" : ""}`,
-              packets: h.packets.slice(0, 16),
-              timestamps: [isoUs(h.ts[0]!), isoUs(h.ts.at(-1)!)],
+              packets: h.packets,
+              timestamps: [isoUs(h.firstUs), isoUs(h.lastUs)],
               addresses: [ip],
               data: { file: h.file, samples: h.seqs.length, reason: why },
             },
