@@ -76,22 +76,17 @@ export const MAX_TRACKED = 100_000;
  */
 export const MAX_FINDINGS_PER_RULE = 200;
 
-/** The note that `total` findings of `rule` were found and only the most severe are listed. */
-export function findingsLeftOut(rule: string, total: number): string {
-  const n = MAX_FINDINGS_PER_RULE;
-  return `${(total - n).toLocaleString("en")} more ${rule} findings are not listed, only the ${n} most severe of ${total.toLocaleString("en")} (a flood from spoofed sources?)`;
-}
-
 /**
- * The `MAX_FINDINGS_PER_RULE` most severe of `candidates` (found cheaply, before any finding
- * text is made), in their order otherwise, noting in `ctx.warnings` how many of `rule` were left
- * out: a detector builds findings for these only.
+ * The `MAX_FINDINGS_PER_RULE` most severe of `candidates` (findings, or what a detector found
+ * before making any finding text), in their order otherwise, noting in `ctx.warnings` how many of
+ * `rule` were left out.
  */
 export function mostSevere<T extends { severity: Severity }>(rule: string, candidates: T[], ctx: CollectContext): T[] {
-  if (candidates.length <= MAX_FINDINGS_PER_RULE) return candidates;
-  ctx.warnings.push(findingsLeftOut(rule, candidates.length));
+  const n = MAX_FINDINGS_PER_RULE;
+  if (candidates.length <= n) return candidates;
+  ctx.warnings.push(`${(candidates.length - n).toLocaleString("en")} more ${rule} findings are not listed, only the ${n} most severe of ${candidates.length.toLocaleString("en")} (a flood from spoofed sources?)`);
   const rank = (c: T) => SEVERITY_ORDER.indexOf(c.severity);
-  return [...candidates].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FINDINGS_PER_RULE);
+  return [...candidates].sort((a, b) => rank(a) - rank(b)).slice(0, n);
 }
 
 /**

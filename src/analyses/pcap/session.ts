@@ -8,7 +8,7 @@
  *   finish ─▶ 4. datasets + findings from every collector, plus the captures dataset
  */
 import { makeDataset, provenance } from "../../dataset/create.js";
-import { SEVERITY_ORDER, sortFindings, type Finding } from "../../dataset/finding.js";
+import { sortFindings, type Finding } from "../../dataset/finding.js";
 import type { AnyDataset, Dataset } from "../../dataset/types.js";
 import type { NetreportError } from "../../errors.js";
 import { newAddressTable } from "./decode/address.js";
@@ -17,7 +17,7 @@ import { parseDns, type DnsMessage } from "./decode/dns.js";
 import { newDnsTcpReassembler } from "./decode/dnsStream.js";
 import { ircLines, newHttpRequest, parseHttpRequest } from "./decode/app.js";
 import { isSupportedLinkType } from "./decode/link.js";
-import { findingsLeftOut, isoUs, MAX_FINDINGS_PER_RULE, type CollectContext, type Collector } from "./collector.js";
+import { isoUs, mostSevere, type CollectContext, type Collector } from "./collector.js";
 import { DEFAULT_THRESHOLDS, type PcapThresholds } from "./thresholds.js";
 import { conversations } from "./summarise/conversations.js";
 import { endpoints, type EndpointLocator } from "./summarise/endpoints.js";
@@ -104,28 +104,15 @@ export interface PcapSession {
   finish(parameters?: unknown): PcapResult;
 }
 
-/**
- * The most severe {@link MAX_FINDINGS_PER_RULE} findings of each rule (in their order otherwise),
- * with a warning per rule that had more.
- */
-function limitPerRule(findings: Finding[], warnings: string[]): Finding[] {
+/** The most severe MAX_FINDINGS_PER_RULE findings of each rule ({@link mostSevere}), with a warning per rule that had more. */
+function limitPerRule(findings: Finding[], ctx: CollectContext): Finding[] {
   const byRule = new Map<string, Finding[]>();
   for (const f of findings) {
     let list = byRule.get(f.rule);
     if (!list) byRule.set(f.rule, (list = []));
     list.push(f);
   }
-  const kept: Finding[] = [];
-  for (const [rule, list] of byRule) {
-    if (list.length <= MAX_FINDINGS_PER_RULE) {
-      kept.push(...list);
-      continue;
-    }
-    const rank = (f: Finding) => SEVERITY_ORDER.indexOf(f.severity);
-    kept.push(...list.sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FINDINGS_PER_RULE));
-    warnings.push(findingsLeftOut(rule, list.length));
-  }
-  return kept;
+  return [...byRule].flatMap(([rule, list]) => mostSevere(rule, list, ctx));
 }
 
 /** Starts an analysis. */
@@ -294,7 +281,7 @@ export function createPcapSession(options: PcapAnalysisOptions = {}): PcapSessio
         if (r.datasets) datasets.push(...r.datasets);
         if (r.findings) findings.push(...r.findings);
       }
-      return { datasets, findings: sortFindings(limitPerRule(findings, ctx.warnings)), warnings: [...ctx.warnings], errors, totals, thresholds };
+      return { datasets, findings: sortFindings(limitPerRule(findings, ctx)), warnings: [...ctx.warnings], errors, totals, thresholds };
     },
   };
 }
