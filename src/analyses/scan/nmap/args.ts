@@ -134,10 +134,7 @@ export function nmapArgs(o: NmapArgsOptions): string[] {
     const a = extra[i]!;
     // 1. Read the word as nmap will (abbreviations, one dash, =value, short clusters).
     const w = readNmapWord(a);
-    if (w.kind === "short") {
-      const flags = w.valueOf === null ? a.slice(1) : a.slice(1, a.indexOf(w.valueOf, 1));
-      if (flags.includes("6")) asked6 = true;
-    }
+    if (w.kind === "short" && w.flags.includes("6")) asked6 = true;
     let valueNext = false;
     if (w.kind === "long") {
       const why = REFUSED_LONG[w.name];

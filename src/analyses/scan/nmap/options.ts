@@ -47,8 +47,11 @@ export type NmapWord =
   | { kind: "long"; name: string; value: string | null; takesValue: boolean }
   /** An abbreviation that fits several long options: nmap refuses it, another release might not. */
   | { kind: "ambiguous"; names: string[] }
-  /** Short options; `valueOf` is the letter that takes a value (`value`, or the next word when `null`). */
-  | { kind: "short"; valueOf: string | null; value: string | null }
+  /**
+   * Short options: `flags` the letters that take no value (-6n: "6n"), `valueOf` the letter that
+   * takes one (`value`, or the next word when `null`).
+   */
+  | { kind: "short"; flags: string; valueOf: string | null; value: string | null }
   /** `--`: every word after it is a target. */
   | { kind: "end" }
   /** A word that is no option: nmap scans it as a target. */
@@ -73,11 +76,11 @@ function readShort(letters: string): NmapWord {
     if (SHORT_FLAG.has(c)) continue;
     if (SHORT_VALUE.has(c) || SHORT_OPTIONAL.has(c)) {
       const rest = letters.slice(i + 1);
-      return { kind: "short", valueOf: c, value: rest !== "" || SHORT_OPTIONAL.has(c) ? rest : null };
+      return { kind: "short", flags: letters.slice(0, i), valueOf: c, value: rest !== "" || SHORT_OPTIONAL.has(c) ? rest : null };
     }
     return { kind: "unknown" };
   }
-  return { kind: "short", valueOf: null, value: null };
+  return { kind: "short", flags: letters, valueOf: null, value: null };
 }
 
 /** Reads one word of nmap's command line as nmap would (the value of a previous option aside). */
