@@ -182,8 +182,7 @@ export async function run(): Promise<void> {
       rmSync(path);
       return r;
     });
-    console.log(`
-spoofed SYN flood, 131,072 sources (no target; memory must stay bounded):`);
+    console.log(`\nspoofed SYN flood, 131,072 sources (no target; memory must stay bounded):`);
     for (const f of floods) {
       console.log(`  ${f.packets.toLocaleString("en").padStart(9)} frames   ${sec(f.ms)} ${rate(f.packets, f.ms)}   peak RSS ${f.maxRssMb.toFixed(0)} MB; findings: ${f.findings.join(", ") || "none"}`);
     }

@@ -53,7 +53,6 @@ const GEOMETRY = new Set([
 /** Attributes whose value is plain text for people or for selectors, never CSS or a URL. */
 const TEXT = new Set(["aria-hidden", "aria-label", "aria-roledescription", "class", "id", "role"]);
 
-
 /**
  * A CSS value that can fetch nothing: `url(…)` only to a fragment, no escapes (which could spell
  * `url` or a quote), no comments.

@@ -27,7 +27,6 @@ export const demoCommand: CommandSpec = {
     if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
       throw new NetreportError("EUSAGE", `--seconds must be a number of seconds from 0 to 3600, got "${String(options.seconds)}"`, { where: "--seconds" });
     }
-    // Read before sampling: a bad --lang is a usage error now, not a failure once sampled.
     const out = outputOptions(options, "demo");
     const lang = out.lang ?? "en";
     // Loaded on use so `--help` and other commands start fast.

@@ -38,7 +38,7 @@ export function newHttpRequest(): ReusableHttpRequest {
     uri: "",
     host: null,
     buf: EMPTY,
-    view: new DataView(EMPTY.buffer, EMPTY.byteOffset, 0),
+    view: viewOf(EMPTY),
     headers: -1,
     end: -1,
     userAgent() {
