@@ -33,6 +33,24 @@ export function tcpFrame(src: number, dst: number, sport: number, dport: number,
   return f;
 }
 
+/** An Ethernet + IPv4 + UDP frame, checksums left zero: `payload` zero bytes, or those bytes. */
+export function udpFrame(src: number, dst: number, sport: number, dport: number, payload: number | Buffer = 0): Buffer {
+  const data = typeof payload === "number" ? Buffer.alloc(payload) : payload;
+  const f = Buffer.alloc(14 + 20 + 8 + data.length);
+  f.writeUInt16BE(0x0800, 12);
+  f[14] = 0x45;
+  f.writeUInt16BE(28 + data.length, 16);
+  f[22] = 64;
+  f[23] = 17;
+  f.writeUInt32BE(src >>> 0, 26);
+  f.writeUInt32BE(dst >>> 0, 30);
+  f.writeUInt16BE(sport, 34);
+  f.writeUInt16BE(dport, 36);
+  f.writeUInt16BE(8 + data.length, 38);
+  data.copy(f, 42);
+  return f;
+}
+
 /** Runs frames (with their µs timestamps) through one session. */
 export function analyse(frames: Iterable<[Buffer, number]>): PcapResult {
   const s = createPcapSession();

@@ -7,26 +7,10 @@ import { createPcapSession, type PcapResult } from "../../../src/analyses/pcap/s
 import type { RawPacket } from "../../../src/analyses/pcap/read/packet.js";
 import type { EndpointRow } from "../../../src/analyses/pcap/summarise/endpoints.js";
 import type { PortRow } from "../../../src/analyses/pcap/summarise/traffic.js";
-import { analyse, ip, tcpFrame } from "./frames.js";
+import { analyse, ip, tcpFrame, udpFrame } from "./frames.js";
 
 const T0 = Date.UTC(2026, 0, 1) * 1000;
 const rowsOf = <R>(r: PcapResult, kind: string) => r.datasets.find((d) => d.kind === kind)!.rows as R[];
-
-/** An Ethernet + IPv4 + UDP frame with `payload` zero bytes. */
-function udpFrame(src: number, dst: number, sport: number, dport: number, payload = 0): Buffer {
-  const f = Buffer.alloc(14 + 20 + 8 + payload);
-  f.writeUInt16BE(0x0800, 12);
-  f[14] = 0x45;
-  f.writeUInt16BE(28 + payload, 16);
-  f[22] = 64;
-  f[23] = 17;
-  f.writeUInt32BE(src >>> 0, 26);
-  f.writeUInt32BE(dst >>> 0, 30);
-  f.writeUInt16BE(sport, 34);
-  f.writeUInt16BE(dport, 36);
-  f.writeUInt16BE(8 + payload, 38);
-  return f;
-}
 
 describe("pcap session", () => {
   it("decodes each record's own frame when a caller reuses the record and sets buf alone, or gives no view", () => {

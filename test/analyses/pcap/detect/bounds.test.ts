@@ -10,7 +10,7 @@ import { analysePcap } from "../../../../src/analyses/pcap/analyse.js";
 import type { PcapResult } from "../../../../src/analyses/pcap/session.js";
 import { MAX_FINDINGS_PER_RULE, MAX_TRACKED } from "../../../../src/analyses/pcap/collector.js";
 import { TCPDUMP_DIR } from "../helpers.js";
-import { analyse, ip, qname, tcpFrame } from "../frames.js";
+import { analyse, ip, qname, tcpFrame, udpFrame } from "../frames.js";
 
 /** An Ethernet + IPv4 + UDP/53 frame with a DNS message for `name`: a query, or a response with one A record. */
 function dnsFrame(client: number, resolver: number, name: string, answer: number | null): Buffer {
@@ -20,20 +20,7 @@ function dnsFrame(client: number, resolver: number, name: string, answer: number
   head.writeUInt16BE(answer === null ? 0 : 1, 6);
   const rr = answer === null ? Buffer.alloc(0) : Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, answer >>> 24, (answer >>> 16) & 255, (answer >>> 8) & 255, answer & 255]);
   const dns = Buffer.concat([head, qname(name, 1), rr]);
-  const f = Buffer.alloc(14 + 20 + 8 + dns.length);
-  f.writeUInt16BE(0x0800, 12);
-  f[14] = 0x45;
-  f.writeUInt16BE(28 + dns.length, 16);
-  f[22] = 64;
-  f[23] = 17;
-  const [src, dst, sport, dport] = answer === null ? [client, resolver, 40000, 53] : [resolver, client, 53, 40000];
-  f.writeUInt32BE(src >>> 0, 26);
-  f.writeUInt32BE(dst >>> 0, 30);
-  f.writeUInt16BE(sport, 34);
-  f.writeUInt16BE(dport, 36);
-  f.writeUInt16BE(8 + dns.length, 38);
-  dns.copy(f, 42);
-  return f;
+  return answer === null ? udpFrame(client, resolver, 40000, 53, dns) : udpFrame(resolver, client, 53, 40000, dns);
 }
 
 const rows = (r: PcapResult, kind: string) => r.datasets.find((d) => d.kind === kind)!;
